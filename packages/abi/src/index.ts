@@ -1,0 +1,35 @@
+export { GuestMemory, utf8, type Ptr } from './memory.js';
+export { MemoryFault, GuestTrap, ProcExit, Unimplemented, LinkError, isControlFlow } from './errors.js';
+export {
+  fn,
+  importTable,
+  manifestOf,
+  rowsOf,
+  linkTable,
+  trapFrom,
+  type ValType,
+  type JsValue,
+  type JsArgs,
+  type JsResult,
+  type HostFunction,
+  type ImportRows,
+  type ImportTable,
+  type ImportObject,
+  type Manifest,
+} from './table.js';
+export { Errno, ErrnoError, errnoFromNode, type ErrnoName, type ErrnoCode } from './errno.js';
+export {
+  ServiceKey,
+  ServiceRegistry,
+  GuestExports,
+  createHost,
+  attachInstance,
+  emptyMessage,
+  consoleLogger,
+  type FaasletHost,
+  type Message,
+  type Bridge,
+  type Logger,
+} from './host.js';
+export { Lifecycle, LIFECYCLE, lifecycleOf, type InterfacePackage, type LifecycleParticipant } from './package.js';
+export { SPEC_IMPORTS, specImport, type SpecImport } from './spec.js';

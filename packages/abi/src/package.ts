@@ -1,0 +1,65 @@
+import type { FaasletHost } from './host.js';
+import { ServiceKey } from './host.js';
+import type { ImportObject, Manifest } from './table.js';
+
+/**
+ * What every interface package exports. `link` adds the package's handlers to the
+ * import object (throwing a LinkError on a clash) and registers the services and
+ * lifecycle hooks it owns on the host.
+ */
+export interface InterfacePackage<O = unknown> {
+  readonly manifest: Manifest;
+  link(importObject: ImportObject, host: FaasletHost, options?: O): void;
+}
+
+/** Per-package state saved with a Faaslet's snapshot and restored on reset. */
+export interface LifecycleParticipant {
+  readonly name: string;
+  /** After instantiation, before constructors run (e.g. the break := memory size). */
+  instantiated?(): void;
+  /** Before every call (e.g. start capturing stdout). */
+  beforeCall?(): void;
+  /** At snapshot time: returns what `restore` needs. */
+  snapshot?(): unknown;
+  /** On reset to the snapshot. */
+  restore?(saved: unknown): void;
+}
+
+/** The host's lifecycle hooks, in link order. The runtime drives them. */
+export class Lifecycle {
+  readonly participants: LifecycleParticipant[] = [];
+
+  register(participant: LifecycleParticipant): void {
+    this.participants.push(participant);
+  }
+
+  instantiated(): void {
+    for (const p of this.participants) p.instantiated?.();
+  }
+
+  beforeCall(): void {
+    for (const p of this.participants) p.beforeCall?.();
+  }
+
+  snapshot(): Map<string, unknown> {
+    const saved = new Map<string, unknown>();
+    for (const p of this.participants) if (p.snapshot) saved.set(p.name, p.snapshot());
+    return saved;
+  }
+
+  restore(saved: Map<string, unknown>): void {
+    for (const p of this.participants) if (p.restore) p.restore(saved.get(p.name));
+  }
+}
+
+export const LIFECYCLE = new ServiceKey<Lifecycle>('lifecycle');
+
+/** The host's lifecycle registry, created on first use. */
+export function lifecycleOf(host: FaasletHost): Lifecycle {
+  let lifecycle = host.services.get(LIFECYCLE);
+  if (!lifecycle) {
+    lifecycle = new Lifecycle();
+    host.services.provide(LIFECYCLE, lifecycle);
+  }
+  return lifecycle;
+}

@@ -1,0 +1,129 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The SDK's own folder (headers in include/, guest libraries in lib/). */
+export const SDK_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const SDK_INCLUDE = join(SDK_ROOT, 'include');
+export const SDK_LIB = join(SDK_ROOT, 'lib');
+
+/** The Debian packages that provide the guest toolchain. */
+export const TOOLCHAIN_PACKAGES = [
+  'clang-19', 'lld-19', 'wasi-libc', 'libclang-rt-19-dev-wasm32',
+  'libc++-19-dev-wasm32', 'libc++abi-19-dev-wasm32', 'binaryen',
+] as const;
+
+export const FAASM_STACK_SIZE = 4 * 1024 * 1024;
+export const FAASM_MAX_MEMORY = 4294901760;
+/** Maximum memory of shared-memory (threads) guests: 1 GiB, reserved up front by V8. */
+export const THREADS_MAX_MEMORY = 1024 * 1024 * 1024;
+
+export interface CcOptions {
+  /** C++ instead of C. */
+  cxx?: boolean;
+  /** The shared-memory thread kit (pthreads/OpenMP on a shared memory). */
+  threads?: boolean;
+}
+
+/**
+ * Link flags for a Faasm guest: Faasm's own (stack first, 4 MiB stack, max memory,
+ * exports of heap base, data end, malloc, free, ctors, stack pointer, zygote), plus
+ * `--export-table`, which a JS host needs for calls through the function table.
+ */
+export function faasmLinkFlags(): string[] {
+  return [
+    '-Wl,--allow-undefined',
+    '-Wl,--stack-first',
+    `-Wl,-z,stack-size=${FAASM_STACK_SIZE}`,
+    `-Wl,--max-memory=${FAASM_MAX_MEMORY}`,
+    '-Wl,--export-table',
+    '-Wl,--export=__heap_base',
+    '-Wl,--export=__data_end',
+    '-Wl,--export=__stack_pointer',
+    '-Wl,--export-if-defined=malloc',
+    '-Wl,--export-if-defined=free',
+    '-Wl,--export-if-defined=__wasm_call_ctors',
+    '-Wl,--export-if-defined=_faasm_zygote',
+  ];
+}
+
+/** Extra compile and link flags of the shared-memory thread kit (see THREADS.md). */
+export function threadFlags(): string[] {
+  return [
+    '-matomics',
+    '-mbulk-memory',
+    `-I${join(SDK_INCLUDE, 'threads')}`,
+    '-Wl,--shared-memory',
+    '-Wl,--import-memory',
+    `-Wl,--max-memory=${THREADS_MAX_MEMORY}`,
+    '-Wl,--no-check-features',
+    '-Wl,--export-if-defined=__wasm_init_tls',
+    '-Wl,--export-if-defined=__tls_base',
+    '-Wl,--export-if-defined=__tls_size',
+    '-Wl,--export-if-defined=__tls_align',
+  ];
+}
+
+/** Guest libraries linked when a source includes a header (e.g. mpi.h → lib/mpi.c). */
+const HEADER_LIBRARIES: ReadonlyArray<{ header: RegExp; source: string }> = [
+  { header: /#\s*include\s*[<"]mpi\.h[>"]/, source: 'mpi.c' },
+];
+
+/** Extra guest-library sources the given inputs need. */
+export function librariesFor(inputs: readonly string[], options: CcOptions = {}): string[] {
+  const libs = new Set<string>();
+  for (const input of inputs) {
+    if (!/\.(c|cc|cpp|cxx)$/.test(input) || !existsSync(input)) continue;
+    const text = readFileSync(input, 'utf8');
+    for (const { header, source } of HEADER_LIBRARIES) {
+      const path = join(SDK_LIB, source);
+      if (header.test(text) && existsSync(path)) libs.add(path);
+    }
+  }
+  if (options.threads) {
+    const shim = join(SDK_LIB, 'threads.c');
+    if (existsSync(shim)) libs.add(shim);
+  }
+  return [...libs];
+}
+
+/** The full clang command line for `faasm cc` / `faasm c++`. */
+export function ccCommand(args: readonly string[], options: CcOptions = {}): { command: string; args: string[] } {
+  const command = options.cxx ? 'clang++-19' : 'clang-19';
+  const inputs = args.filter((a) => !a.startsWith('-'));
+  const full = [
+    '--target=wasm32-wasi',
+    '--sysroot=/usr',
+    `-I${SDK_INCLUDE}`,
+    ...(options.cxx ? ['-fno-exceptions'] : []),
+    ...(options.threads ? threadFlags() : []),
+    ...args,
+    ...librariesFor(inputs, options),
+    ...faasmLinkFlags(),
+  ];
+  return { command, args: full };
+}
+
+export class ToolchainMissing extends Error {
+  override readonly name = 'ToolchainMissing';
+}
+
+/** Checks the toolchain is installed; throws naming the Debian packages if not. */
+export function checkToolchain(cxx = false): void {
+  const command = cxx ? 'clang++-19' : 'clang-19';
+  const probe = spawnSync(command, ['--version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) {
+    throw new ToolchainMissing(
+      `${command} not found. Install the guest toolchain: apt-get install -y ${TOOLCHAIN_PACKAGES.join(' ')}`,
+    );
+  }
+}
+
+/** Runs `faasm cc`: returns clang's exit code (output goes to the caller's stdio). */
+export function cc(args: readonly string[], options: CcOptions = {}): number {
+  checkToolchain(options.cxx);
+  const { command, args: full } = ccCommand(args, options);
+  const result = spawnSync(command, full, { stdio: 'inherit' });
+  return result.status ?? 1;
+}

@@ -1,0 +1,17 @@
+export {
+  SDK_ROOT,
+  SDK_INCLUDE,
+  SDK_LIB,
+  TOOLCHAIN_PACKAGES,
+  FAASM_STACK_SIZE,
+  FAASM_MAX_MEMORY,
+  THREADS_MAX_MEMORY,
+  faasmLinkFlags,
+  threadFlags,
+  librariesFor,
+  ccCommand,
+  checkToolchain,
+  cc,
+  ToolchainMissing,
+  type CcOptions,
+} from './cc.js';
