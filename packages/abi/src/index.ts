@@ -33,3 +33,13 @@ export {
 } from './host.js';
 export { Lifecycle, LIFECYCLE, lifecycleOf, type InterfacePackage, type LifecycleParticipant } from './package.js';
 export { SPEC_IMPORTS, specImport, type SpecImport } from './spec.js';
+export {
+  DEFAULT_PACKAGES,
+  loadPackages,
+  planComposition,
+  missingImportsError,
+  compose,
+  type LoadedPackage,
+  type MissingImport,
+  type CompositionPlan,
+} from './compose.js';
