@@ -14,8 +14,6 @@ export const DEFAULT_PACKAGES: readonly string[] = [
   '@faasm/pthreads',
   '@faasm/openmp',
   '@faasm/mpi',
-  '@faasm/dynlink',
-  '@faasm/ffi',
 ];
 
 /** A package as the composer sees it: its npm name and its module. */
