@@ -43,3 +43,4 @@ export {
   type MissingImport,
   type CompositionPlan,
 } from './compose.js';
+export { CAPTURED_STDIO, type CapturedStdio, type CapturedOutput } from './stdio.js';

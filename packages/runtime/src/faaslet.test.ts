@@ -1,0 +1,80 @@
+import { LinkError, type LoadedPackage } from '@faasm/abi';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error -- a plain JavaScript fixture package
+import * as testPackage from '../test/fixtures/test-package.mjs';
+import { Faaslet, FaasletInitError } from './faaslet.js';
+import { ModuleCache } from './modules.js';
+import { bridgeGuest, exitGuest, lifecycleGuest, missingImportsGuest, trapGuest, zygoteFailsGuest } from './test-guests.js';
+
+const packages: LoadedPackage[] = [{ name: 'test-package', pkg: testPackage }];
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+async function faaslet(bytes: Uint8Array, extra: Partial<ConstructorParameters<typeof Faaslet>[1]> = {}) {
+  const loaded = await new ModuleCache().load(bytes);
+  return new Faaslet(loaded, { packages, ...extra });
+}
+
+describe('Faaslet lifecycle', () => {
+  it('runs constructors and the zygote once, and resets memory, globals and size between calls', async () => {
+    const f = await faaslet(await lifecycleGuest());
+    const pages = f.host.memory.size;
+    for (let i = 0; i < 3; i++) {
+      const result = f.call();
+      expect(result.returnValue).toBe(0);
+      expect(text(result.output)).toBe('1111');
+      expect(f.host.memory.size).toBe(pages + 3 * 65536);
+    }
+    f.reset();
+    expect(f.host.memory.size).toBe(pages);
+  });
+
+  it('turns exit codes into the return value and replaces the output', async () => {
+    const f = await faaslet(await exitGuest());
+    const result = f.call();
+    expect(result.returnValue).toBe(3);
+    expect(text(result.output)).toBe('Call failed (return value=3)');
+  });
+
+  it('runs a table entry for a pointer call, with and without an argument', async () => {
+    const f = await faaslet(await exitGuest());
+    expect(f.call({ entry: { tableIndex: 1, arg: 21 } }).returnValue).toBe(42);
+    expect(text(f.call({ entry: { tableIndex: 2 } }).output)).toBe('Call failed (return value=7)');
+    const bad = f.call({ entry: { tableIndex: 99 } });
+    expect(bad.returnValue).toBe(1);
+    expect(bad.error).toMatch(/table index 99 out of range/);
+  });
+
+  it('reports traps and host exceptions as failed calls naming the cause', async () => {
+    const f = await faaslet(await trapGuest());
+    const trapped = f.call();
+    expect(trapped.returnValue).toBe(1);
+    expect(trapped.error).toMatch(/wasm trap: unreachable/);
+    const again = f.call({ entry: { tableIndex: 0 } });
+    expect(again.returnValue).toBe(1);
+  });
+
+  it('names the import when a host function throws', async () => {
+    const loaded = await new ModuleCache().load(await trapGuest());
+    const f = new Faaslet(loaded, { packages });
+    expect(() => (f.instance.exports['host_failure'] as () => void)()).toThrow('boom: host error: host-side failure');
+  });
+
+  it('fails initialisation when the zygote returns non-zero', async () => {
+    await expect(faaslet(await zygoteFailsGuest())).rejects.toThrow(new FaasletInitError('zygote failed (returned 2)'));
+  });
+
+  it('refuses unresolved imports with one error naming every import and its package', async () => {
+    const error = await faaslet(await missingImportsGuest()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LinkError);
+    const message = (error as Error).message;
+    expect(message).toContain('3 unresolved imports');
+    expect(message).toContain('env.MPI_Send (provided by @faasm/mpi, which is not linked)');
+    expect(message).toContain('wasi_snapshot_preview1.fd_write (provided by @faasm/wasi, which is not linked)');
+    expect(message).toContain("env.no_such_thing (not part of Faasm's interface)");
+  });
+
+  it('calls through a synchronous bridge when one is given', async () => {
+    const f = await faaslet(await bridgeGuest(), { bridge: { call: (_s, v) => (v as number) * 2 } });
+    expect(text(f.call().output)).toBe('42');
+  });
+});

@@ -1,0 +1,148 @@
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { DEFAULT_PACKAGES } from '@faasm/abi';
+import type { BridgeHandler } from './bridge.js';
+import type { CallRequest, CallResult } from './faaslet.js';
+import { ModuleCache, type LoadedModule } from './modules.js';
+import { WorkerPool } from './pool.js';
+
+export interface RuntimeOptions {
+  /** Workers started up front (default: available cores). */
+  workers?: number;
+  /** Upper bound for pool growth when workers block (default 64). */
+  maxWorkers?: number;
+  /** Interface packages, by npm name or file URL (default: all of Faasm's). */
+  packages?: readonly string[];
+  /** Per-package options, keyed by package name (structured-cloneable). */
+  packageOptions?: Readonly<Record<string, unknown>>;
+  /** stdout/stderr of guests: written through (default) or captured per call. */
+  stdout?: 'passthrough' | 'capture';
+  /**
+   * Functions by `user/function`: an explicit map to paths or bytes, and/or a
+   * directory holding `<user>/<function>.wasm` or `<user>/<function>/function.wasm`.
+   */
+  functions?: Readonly<Record<string, string | Uint8Array>>;
+  functionsDir?: string;
+  /** Extra control-plane services callable from guests' host calls via the bridge. */
+  services?: Readonly<Record<string, BridgeHandler>>;
+  /** Services among those that wait for other calls: the pool grows while they block. */
+  servicesThatWaitForCalls?: readonly string[];
+  /** Keep rewritten binaries here (optional). */
+  cacheDir?: string;
+  /** Default per-call timeout in ms (default none). */
+  timeoutMs?: number;
+}
+
+export interface InvokeOptions {
+  input?: string | Uint8Array;
+  /** argv[1..]. */
+  args?: string[];
+  /** The guest environment, exactly (default: Faasm's default environment). */
+  env?: Record<string, string>;
+  /** A chained-by-pointer call: table[tableIndex](arg?). */
+  entry?: { tableIndex: number; arg?: number };
+  timeoutMs?: number;
+  /** Per-call package options, merged over the runtime's (e.g. a different preopen). */
+  packageOptions?: Readonly<Record<string, unknown>>;
+}
+
+export interface InvokeResult {
+  returnValue: number;
+  output: Buffer;
+  stdout: Buffer;
+  stderr: Buffer;
+  durationMs: number;
+  error?: string;
+}
+
+export interface Runtime {
+  invoke(target: string | Uint8Array, options?: InvokeOptions): Promise<InvokeResult>;
+  /** Loads (validates, rewrites, compiles) a module without running it. */
+  load(target: string | Uint8Array): Promise<LoadedModule>;
+  /** Number of worker threads now in the pool. */
+  readonly workers: number;
+  close(): Promise<void>;
+}
+
+export class FunctionNotFound extends Error {
+  override readonly name = 'FunctionNotFound';
+}
+
+/** Starts a runtime: a module cache and a warm pool of Faaslet workers. */
+export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  setFlagsFromString('--no-liftoff');
+  const modules = new ModuleCache(options.cacheDir ? { cacheDir: options.cacheDir } : {});
+  const handlers = new Map<string, BridgeHandler>(Object.entries(options.services ?? {}));
+  const pool = new WorkerPool({
+    ...(options.workers !== undefined ? { size: options.workers } : {}),
+    ...(options.maxWorkers !== undefined ? { maxSize: options.maxWorkers } : {}),
+    packages: options.packages ?? DEFAULT_PACKAGES,
+    handlers,
+    waitsForCalls: new Set(options.servicesThatWaitForCalls ?? []),
+  });
+  const basePackageOptions = withStdout(options.packageOptions ?? {}, options.stdout);
+  const resolveTarget = (target: string | Uint8Array): string | Uint8Array => {
+    if (typeof target !== 'string') return target;
+    const registered = options.functions?.[target];
+    if (registered !== undefined) return registered;
+    if (options.functionsDir && /^[^/]+\/[^/]+$/.test(target)) {
+      for (const candidate of [join(options.functionsDir, `${target}.wasm`), join(options.functionsDir, target, 'function.wasm')]) {
+        if (existsSync(candidate)) return candidate;
+      }
+    }
+    if (existsSync(target) && statSync(target).isFile()) return resolve(target);
+    throw new FunctionNotFound(`no function or module '${target}'`);
+  };
+
+  return {
+    get workers() {
+      return pool.size;
+    },
+    load: (target) => modules.load(resolveTarget(target)),
+    async invoke(target, invokeOptions = {}) {
+      const loaded = await modules.load(resolveTarget(target));
+      const [user, fn] = typeof target === 'string' && /^[^/]+\/[^/]+$/.test(target) ? target.split('/') : ['demo', 'function'];
+      const packageOptions = invokeOptions.packageOptions ? { ...basePackageOptions, ...invokeOptions.packageOptions } : basePackageOptions;
+      const request: CallRequest = {
+        ...(invokeOptions.input !== undefined ? { input: toBytes(invokeOptions.input) } : {}),
+        ...(invokeOptions.args ? { args: invokeOptions.args } : {}),
+        ...(invokeOptions.env ? { env: invokeOptions.env } : {}),
+        ...(invokeOptions.entry ? { entry: invokeOptions.entry } : {}),
+        user: user!,
+        function: fn!,
+      };
+      const timeoutMs = invokeOptions.timeoutMs ?? options.timeoutMs;
+      const result = await pool.run({
+        loaded,
+        optionsKey: invokeOptions.packageOptions ? JSON.stringify(packageOptions) : '',
+        packageOptions,
+        request,
+        timeoutMs,
+      });
+      return toInvokeResult(result);
+    },
+    close: () => pool.close(),
+  };
+}
+
+function withStdout(packageOptions: Readonly<Record<string, unknown>>, stdout: RuntimeOptions['stdout']): Record<string, unknown> {
+  if (!stdout) return { ...packageOptions };
+  const wasi = (packageOptions['@faasm/wasi'] ?? {}) as Record<string, unknown>;
+  return { ...packageOptions, '@faasm/wasi': { ...wasi, stdout } };
+}
+
+function toBytes(input: string | Uint8Array): Uint8Array {
+  return typeof input === 'string' ? new TextEncoder().encode(input) : input;
+}
+
+function toInvokeResult(result: CallResult): InvokeResult {
+  return {
+    returnValue: result.returnValue,
+    output: Buffer.from(result.output),
+    stdout: Buffer.from(result.stdout),
+    stderr: Buffer.from(result.stderr),
+    durationMs: result.durationMs,
+    ...(result.error ? { error: result.error } : {}),
+  };
+}
