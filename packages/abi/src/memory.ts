@@ -59,7 +59,10 @@ export class GuestMemory {
     }
   }
 
-  /** Checks [ptr, ptr+len) lies in memory and returns the normalised pointer. */
+  /**
+   * Checks [ptr, ptr+len) lies in memory and returns the normalised pointer. Call it
+   * before reading `#u8`/`#view`: it may replace them.
+   */
   check(ptr: Ptr, len: number): number {
     const p = ptr >>> 0;
     if (!(len >= 0) || !Number.isInteger(len)) throw new MemoryFault(p, len, this.#u8.byteLength);
@@ -71,59 +74,77 @@ export class GuestMemory {
   }
 
   u8(ptr: Ptr): number {
-    return this.#u8[this.check(ptr, 1)]!;
+    const p = this.check(ptr, 1);
+    return this.#u8[p]!;
   }
   i8(ptr: Ptr): number {
-    return this.#view.getInt8(this.check(ptr, 1));
+    const p = this.check(ptr, 1);
+    return this.#view.getInt8(p);
   }
   u16(ptr: Ptr): number {
-    return this.#view.getUint16(this.check(ptr, 2), true);
+    const p = this.check(ptr, 2);
+    return this.#view.getUint16(p, true);
   }
   i16(ptr: Ptr): number {
-    return this.#view.getInt16(this.check(ptr, 2), true);
+    const p = this.check(ptr, 2);
+    return this.#view.getInt16(p, true);
   }
   u32(ptr: Ptr): number {
-    return this.#view.getUint32(this.check(ptr, 4), true);
+    const p = this.check(ptr, 4);
+    return this.#view.getUint32(p, true);
   }
   i32(ptr: Ptr): number {
-    return this.#view.getInt32(this.check(ptr, 4), true);
+    const p = this.check(ptr, 4);
+    return this.#view.getInt32(p, true);
   }
   u64(ptr: Ptr): bigint {
-    return this.#view.getBigUint64(this.check(ptr, 8), true);
+    const p = this.check(ptr, 8);
+    return this.#view.getBigUint64(p, true);
   }
   i64(ptr: Ptr): bigint {
-    return this.#view.getBigInt64(this.check(ptr, 8), true);
+    const p = this.check(ptr, 8);
+    return this.#view.getBigInt64(p, true);
   }
   f32(ptr: Ptr): number {
-    return this.#view.getFloat32(this.check(ptr, 4), true);
+    const p = this.check(ptr, 4);
+    return this.#view.getFloat32(p, true);
   }
   f64(ptr: Ptr): number {
-    return this.#view.getFloat64(this.check(ptr, 8), true);
+    const p = this.check(ptr, 8);
+    return this.#view.getFloat64(p, true);
   }
 
   setU8(ptr: Ptr, value: number): void {
-    this.#u8[this.check(ptr, 1)] = value;
+    const p = this.check(ptr, 1);
+    this.#u8[p] = value;
   }
   setU16(ptr: Ptr, value: number): void {
-    this.#view.setUint16(this.check(ptr, 2), value, true);
+    const p = this.check(ptr, 2);
+    this.#view.setUint16(p, value, true);
   }
   setU32(ptr: Ptr, value: number): void {
-    this.#view.setUint32(this.check(ptr, 4), value >>> 0, true);
+    const p = this.check(ptr, 4);
+    this.#view.setUint32(p, value >>> 0, true);
   }
   setI32(ptr: Ptr, value: number): void {
-    this.#view.setInt32(this.check(ptr, 4), value | 0, true);
+    const p = this.check(ptr, 4);
+    this.#view.setInt32(p, value | 0, true);
   }
   setU64(ptr: Ptr, value: bigint | number): void {
-    this.#view.setBigUint64(this.check(ptr, 8), BigInt.asUintN(64, BigInt(value)), true);
+    const p = this.check(ptr, 8);
+    this.#view.setBigUint64(p, BigInt.asUintN(64, BigInt(value)), true);
   }
   setI64(ptr: Ptr, value: bigint | number): void {
-    this.#view.setBigInt64(this.check(ptr, 8), BigInt.asIntN(64, BigInt(value)), true);
+    const p = this.check(ptr, 8);
+    this.#view.setBigInt64(p, BigInt.asIntN(64, BigInt(value)), true);
   }
   setF32(ptr: Ptr, value: number): void {
-    this.#view.setFloat32(this.check(ptr, 4), value, true);
+    const p = this.check(ptr, 4);
+    this.#view.setFloat32(p, value, true);
   }
   setF64(ptr: Ptr, value: number): void {
-    this.#view.setFloat64(this.check(ptr, 8), value, true);
+    const p = this.check(ptr, 8);
+    this.#view.setFloat64(p, value, true);
   }
 
   /** A live view of [ptr, ptr+len): valid until the memory grows. Never clamps. */
