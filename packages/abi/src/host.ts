@@ -56,15 +56,20 @@ export class GuestExports {
     return value instanceof WebAssembly.Table ? value : undefined;
   }
 
-  /** Calls table[index] with args; traps clearly on a bad index. */
-  callIndirect(index: number, ...args: unknown[]): unknown {
+  /** The function at table[index]; throws clearly on a bad index or a null entry. */
+  tableFunction(index: number): (...args: unknown[]) => unknown {
     const table = this.table;
     if (!table) throw new Error('the module does not export its function table (build with --export-table)');
     const i = index >>> 0;
     if (i >= table.length) throw new Error(`function table index ${i} out of range (table size ${table.length})`);
     const f = table.get(i) as ((...a: unknown[]) => unknown) | null;
     if (typeof f !== 'function') throw new Error(`function table entry ${i} is null`);
-    return f(...args);
+    return f;
+  }
+
+  /** Calls table[index] with args (wasm checks the signature: a mismatch traps). */
+  callIndirect(index: number, ...args: unknown[]): unknown {
+    return this.tableFunction(index)(...args);
   }
 
   /** The guest's malloc: allocations the host makes on the guest's behalf. */

@@ -53,7 +53,7 @@ export function importTable<H>(pkg: string, modules: ImportRows<H>): ImportTable
   return { package: pkg, modules };
 }
 
-export function manifestOf(table: ImportTable<unknown>): Manifest {
+export function manifestOf<H>(table: ImportTable<H>): Manifest {
   const imports: Record<string, string[]> = {};
   for (const [module, rows] of Object.entries(table.modules)) imports[module] = Object.keys(rows);
   return { package: table.package, imports };

@@ -171,8 +171,12 @@ export class Faaslet {
     let error: string | undefined;
     try {
       if (request.entry) {
-        const args = request.entry.arg === undefined ? [] : [request.entry.arg];
-        const result = this.host.exports.callIndirect(request.entry.tableIndex, ...args);
+        // A pointer call passes one i32 when the entry takes one: the given argument,
+        // else the input parsed as an integer (Faasm's chained-by-pointer convention).
+        const { tableIndex, arg } = request.entry;
+        const arity = this.host.exports.tableFunction(tableIndex).length;
+        const args = arity === 0 ? [] : [arg ?? (Number.parseInt(new TextDecoder().decode(message.input), 10) || 0)];
+        const result = this.host.exports.callIndirect(tableIndex, ...args);
         returnValue = typeof result === 'number' ? result | 0 : 0;
       } else {
         const start = this.#instance.exports['_start'];

@@ -1,7 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
+import { basename } from 'node:path';
 import { DEFAULT_PACKAGES } from '@faasm/abi';
+import { CHAIN_SERVICES, ChainScheduler, type CallResult as ChainResult, type ChainedCall } from '@faasm/functions';
 import type { BridgeHandler } from './bridge.js';
 import type { CallRequest, CallResult } from './faaslet.js';
 import { ModuleCache, type LoadedModule } from './modules.js';
@@ -32,6 +34,8 @@ export interface RuntimeOptions {
   cacheDir?: string;
   /** Default per-call timeout in ms (default none). */
   timeoutMs?: number;
+  /** How long `__faasm_await_call` waits for a chained call (Faasm's default: 300 s). */
+  awaitTimeoutMs?: number;
 }
 
 export interface InvokeOptions {
@@ -73,15 +77,10 @@ export class FunctionNotFound extends Error {
 export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   setFlagsFromString('--no-liftoff');
   const modules = new ModuleCache(options.cacheDir ? { cacheDir: options.cacheDir } : {});
-  const handlers = new Map<string, BridgeHandler>(Object.entries(options.services ?? {}));
-  const pool = new WorkerPool({
-    ...(options.workers !== undefined ? { size: options.workers } : {}),
-    ...(options.maxWorkers !== undefined ? { maxSize: options.maxWorkers } : {}),
-    packages: options.packages ?? DEFAULT_PACKAGES,
-    handlers,
-    waitsForCalls: new Set(options.servicesThatWaitForCalls ?? []),
-  });
+  /** Modules by `user/function`, including those invoked by path (for chained calls). */
+  const byName = new Map<string, LoadedModule>();
   const basePackageOptions = withStdout(options.packageOptions ?? {}, options.stdout);
+
   const resolveTarget = (target: string | Uint8Array): string | Uint8Array => {
     if (typeof target !== 'string') return target;
     const registered = options.functions?.[target];
@@ -95,6 +94,55 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     throw new FunctionNotFound(`no function or module '${target}'`);
   };
 
+  /** The user/function name a target runs under (paths and bytes get a synthetic one). */
+  const nameOf = (target: string | Uint8Array, loaded: LoadedModule): [string, string] => {
+    if (typeof target === 'string' && /^[^/]+\/[^/]+$/.test(target) && !existsSync(target)) {
+      const [user, fn] = target.split('/');
+      return [user!, fn!];
+    }
+    if (typeof target === 'string') return ['demo', basename(target).replace(/\.wasm$/, '')];
+    return ['demo', `module-${loaded.key.slice(0, 12)}`];
+  };
+
+  // Chained calls: the scheduler gives ids and keeps results; calls run on the pool.
+  const runChained = async (call: ChainedCall): Promise<ChainResult> => {
+    if (call.memory) throw new Error('migration to another Faaslet is not supported by this runtime yet');
+    const name = `${call.message.user}/${call.message.function}`;
+    let loaded = byName.get(name);
+    if (!loaded) {
+      loaded = await modules.load(resolveTarget(name));
+      byName.set(name, loaded);
+    }
+    const result = await pool.run({
+      loaded,
+      optionsKey: '',
+      packageOptions: basePackageOptions,
+      request: {
+        id: call.message.id,
+        appId: call.message.appId,
+        user: call.message.user,
+        function: call.message.function,
+        input: call.message.input,
+        ...(call.funcPtr !== undefined ? { entry: { tableIndex: call.funcPtr, ...(call.arg !== undefined ? { arg: call.arg } : {}) } } : {}),
+      },
+      timeoutMs: options.timeoutMs,
+    });
+    return { returnValue: result.returnValue, output: result.output };
+  };
+  const scheduler = new ChainScheduler(runChained, options.awaitTimeoutMs !== undefined ? { timeoutMs: options.awaitTimeoutMs } : {});
+
+  const handlers = new Map<string, BridgeHandler>([
+    ...(Object.entries(scheduler.handlers()) as Array<[string, BridgeHandler]>),
+    ...Object.entries(options.services ?? {}),
+  ]);
+  const pool = new WorkerPool({
+    ...(options.workers !== undefined ? { size: options.workers } : {}),
+    ...(options.maxWorkers !== undefined ? { maxSize: options.maxWorkers } : {}),
+    packages: options.packages ?? DEFAULT_PACKAGES,
+    handlers,
+    waitsForCalls: new Set([CHAIN_SERVICES.await, ...(options.servicesThatWaitForCalls ?? [])]),
+  });
+
   return {
     get workers() {
       return pool.size;
@@ -102,15 +150,19 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     load: (target) => modules.load(resolveTarget(target)),
     async invoke(target, invokeOptions = {}) {
       const loaded = await modules.load(resolveTarget(target));
-      const [user, fn] = typeof target === 'string' && /^[^/]+\/[^/]+$/.test(target) ? target.split('/') : ['demo', 'function'];
+      const [user, fn] = nameOf(target, loaded);
+      if (!byName.has(`${user}/${fn}`)) byName.set(`${user}/${fn}`, loaded);
       const packageOptions = invokeOptions.packageOptions ? { ...basePackageOptions, ...invokeOptions.packageOptions } : basePackageOptions;
+      const id = scheduler.nextId();
       const request: CallRequest = {
         ...(invokeOptions.input !== undefined ? { input: toBytes(invokeOptions.input) } : {}),
         ...(invokeOptions.args ? { args: invokeOptions.args } : {}),
         ...(invokeOptions.env ? { env: invokeOptions.env } : {}),
         ...(invokeOptions.entry ? { entry: invokeOptions.entry } : {}),
-        user: user!,
-        function: fn!,
+        id,
+        appId: id,
+        user,
+        function: fn,
       };
       const timeoutMs = invokeOptions.timeoutMs ?? options.timeoutMs;
       const result = await pool.run({
