@@ -30,6 +30,7 @@ int main(int argc, char* argv[]) {
         if (composite[i]) continue;
         count++;
         largest = i;
+        if (i > n / i) continue;  // i*i would pass n (and overflow a 32-bit long)
         for (long j = i * i; j < n; j += i) composite[j] = 1;
     }
     free(composite);

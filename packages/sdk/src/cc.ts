@@ -48,7 +48,13 @@ export function faasmLinkFlags(): string[] {
   ];
 }
 
-/** Extra compile and link flags of the shared-memory thread kit (see THREADS.md). */
+/**
+ * Extra compile and link flags of the shared-memory thread kit (see THREADS.md):
+ * atomics (else `_Thread_local`/threadprivate silently become shared globals), the
+ * overlay headers (pthread.h, omp.h, the errno fix), an imported shared memory with a
+ * maximum (else it cannot grow), the TLS exports the thread runtime calls, and the
+ * allocator wrapped by lib/threads.c's lock (the libc allocator has none).
+ */
 export function threadFlags(): string[] {
   return [
     '-matomics',
@@ -58,6 +64,7 @@ export function threadFlags(): string[] {
     '-Wl,--import-memory',
     `-Wl,--max-memory=${THREADS_MAX_MEMORY}`,
     '-Wl,--no-check-features',
+    ...['malloc', 'free', 'calloc', 'realloc', 'posix_memalign', 'aligned_alloc'].map((f) => `-Wl,--wrap=${f}`),
     '-Wl,--export-if-defined=__wasm_init_tls',
     '-Wl,--export-if-defined=__tls_base',
     '-Wl,--export-if-defined=__tls_size',
@@ -92,15 +99,17 @@ export function librariesFor(inputs: readonly string[], options: CcOptions = {})
 export function ccCommand(args: readonly string[], options: CcOptions = {}): { command: string; args: string[] } {
   const command = options.cxx ? 'clang++-19' : 'clang-19';
   const inputs = args.filter((a) => !a.startsWith('-'));
+  // Compile-only runs (-c, -S, -E) take no link flags and no guest libraries.
+  const links = !args.some((a) => a === '-c' || a === '-S' || a === '-E');
+  const compileFlags = (options.threads ? threadFlags() : []).filter((f) => links || !f.startsWith('-Wl,'));
   const full = [
     '--target=wasm32-wasi',
     '--sysroot=/usr',
     `-I${SDK_INCLUDE}`,
     ...(options.cxx ? ['-fno-exceptions'] : []),
-    ...(options.threads ? threadFlags() : []),
+    ...compileFlags,
     ...args,
-    ...librariesFor(inputs, options),
-    ...faasmLinkFlags(),
+    ...(links ? [...librariesFor(inputs, options), ...faasmLinkFlags()] : []),
   ];
   return { command, args: full };
 }

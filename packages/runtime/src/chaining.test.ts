@@ -1,0 +1,54 @@
+// End-to-end chaining through the pool: C guests from @faasm/functions' fixtures.
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRuntime, type Runtime } from './runtime.js';
+
+const guest = (name: string) => fileURLToPath(new URL(`../../functions/test/guests/${name}.wasm`, import.meta.url));
+const names = ['chain_deep', 'fanout', 'chain_ptr', 'chain_named_a', 'chain_named_b', 'chain_named_c', 'ret_one', 'chain_ret_one'];
+
+describe('chaining through the worker pool', () => {
+  let runtime: Runtime;
+
+  beforeAll(async () => {
+    runtime = await createRuntime({
+      workers: 2,
+      stdout: 'capture',
+      functions: Object.fromEntries(names.map((n) => [`demo/${n}`, guest(n)])),
+    });
+  });
+
+  afterAll(() => runtime.close());
+
+  it('completes a chain 50 deep where each call awaits the next, on a pool of 2', async () => {
+    const result = await runtime.invoke('demo/chain_deep', { input: '50' });
+    expect(result.error).toBeUndefined();
+    expect(result.returnValue).toBe(0);
+    expect(result.output.toString()).toBe('depth=50');
+    expect(runtime.workers).toBeGreaterThan(2);
+  });
+
+  it('fans out 1,000 pointer calls awaited by one caller and reports every result', async () => {
+    const result = await runtime.invoke('demo/fanout', { input: '1000' });
+    const expected = Array.from({ length: 1000 }, (_, i) => i * i).reduce((a, b) => a + b, 0);
+    expect(result.output.toString()).toBe(`n=1000 sum=${expected} failed=0`);
+    expect(result.returnValue).toBe(0);
+  });
+
+  it('chains by pointer with different inputs', async () => {
+    expect((await runtime.invoke('demo/chain_ptr')).output.toString()).toBe('chain ok');
+  });
+
+  it('chains by name and awaits two different outputs', async () => {
+    const result = await runtime.invoke('demo/chain_named_a');
+    expect(result.returnValue).toBe(0);
+    expect(result.output.toString()).toBe('a:b:1234|c:5678');
+  });
+
+  it('reports a failing function as "Call failed (return value=1)"', async () => {
+    const result = await runtime.invoke('demo/ret_one');
+    expect(result.returnValue).toBe(1);
+    expect(result.output.toString()).toBe('Call failed (return value=1)');
+    const chained = await runtime.invoke('demo/chain_ret_one');
+    expect(chained.output.toString()).toBe('rc=1 out=Call failed (return value=1)');
+  });
+});
