@@ -78,3 +78,26 @@ describe('Faaslet lifecycle', () => {
     expect(text(f.call().output)).toBe('42');
   });
 });
+
+describe('Faaslet lifecycle with a C guest', () => {
+  it('runs constructors and the zygote once; every call starts from the snapshot', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { loadPackages } = await import('@faasm/abi');
+    const bytes = readFileSync(new URL('../test/guests/lifecycle.wasm', import.meta.url));
+    const loaded = await new ModuleCache().load(bytes);
+    const f = new Faaslet(loaded, {
+      packages: await loadPackages(['@faasm/memory', '@faasm/wasi', '@faasm/functions']),
+      packageOptions: { '@faasm/wasi': { stdout: 'capture' } },
+    });
+    const size = f.host.memory.size;
+    for (let i = 0; i < 3; i++) {
+      const result = f.call();
+      expect(result.error).toBeUndefined();
+      expect(text(result.output)).toBe('ctors=1 zygote=1 calls=1 buffer=made by the zygote');
+      expect(text(result.stdout)).toBe('ctors=1 zygote=1 calls=1 buffer=made by the zygote\n');
+      expect(f.host.memory.size).toBeGreaterThanOrEqual(size + 8 * 1024 * 1024);
+    }
+    f.reset();
+    expect(f.host.memory.size).toBe(size);
+  });
+});
