@@ -3,17 +3,17 @@ import type { Bridge } from '@faasm/abi';
 
 /** Iterations to spin before sleeping in Atomics.wait (THREADS.md: ~20k ≈ tens of µs). */
 const SPIN_ITERATIONS = 20_000;
-const STATE_WAITING = 0;
-const STATE_ANSWERED = 1;
 
-/** A bridge request as it crosses the port. */
-export interface BridgeRequest {
-  readonly service: string;
-  readonly request: unknown;
-}
+/** Worker → main: a service request, or the result of a nested task. */
+export type ToMain =
+  | { readonly service: string; readonly request: unknown }
+  | { readonly nestedId: number; readonly nestedResult: unknown };
 
-/** A bridge answer: a value or an error message. */
-export type BridgeAnswer = { readonly value: unknown } | { readonly error: string };
+/** Main → worker: a service answer, or a task to run while the worker waits. */
+export type ToWorkerBridge =
+  | { readonly value: unknown }
+  | { readonly error: string }
+  | { readonly nestedId: number; readonly nested: unknown };
 
 export class BridgeError extends Error {
   override readonly name = 'BridgeError';
@@ -21,65 +21,107 @@ export class BridgeError extends Error {
 
 /**
  * The worker side of the blocking bridge. `call` posts the request on a dedicated
- * port, then blocks this worker: it spins briefly on a SharedArrayBuffer cell, then
- * sleeps in Atomics.wait until the main thread answers; the answer is read from the
- * port synchronously with receiveMessageOnPort. No Asyncify, and the main thread never
- * blocks.
+ * port, then blocks this worker: it spins briefly, then sleeps in Atomics.wait on a
+ * SharedArrayBuffer counter the main thread bumps after every message it posts;
+ * messages are read synchronously with receiveMessageOnPort. No Asyncify, and the
+ * main thread never blocks.
+ *
+ * While it waits, the main thread may hand it a nested task (e.g. the very chained
+ * call it is awaiting): it runs the task with `runNested` and goes back to waiting —
+ * Faasm's stack of execution contexts, which keeps chains of awaits from needing a
+ * worker per level.
  */
 export class WorkerBridge implements Bridge {
-  readonly #state: Int32Array;
+  readonly #posted: Int32Array;
 
-  constructor(private readonly port: MessagePort, state: SharedArrayBuffer) {
-    this.#state = new Int32Array(state);
+  constructor(
+    private readonly port: MessagePort,
+    counter: SharedArrayBuffer,
+    private readonly runNested?: (task: unknown) => unknown,
+  ) {
+    this.#posted = new Int32Array(counter);
   }
 
   call(service: string, request: unknown): unknown {
-    const state = this.#state;
-    Atomics.store(state, 0, STATE_WAITING);
-    this.port.postMessage({ service, request } satisfies BridgeRequest);
-    for (let i = 0; i < SPIN_ITERATIONS && Atomics.load(state, 0) === STATE_WAITING; i++);
-    while (Atomics.load(state, 0) === STATE_WAITING) Atomics.wait(state, 0, STATE_WAITING, 1000);
-    const received = receiveMessageOnPort(this.port);
-    if (!received) throw new BridgeError(`bridge call ${service}: answered without a message`);
-    const answer = received.message as BridgeAnswer;
-    if ('error' in answer) throw new BridgeError(`${service}: ${answer.error}`);
-    return answer.value;
+    const posted = this.#posted;
+    this.port.postMessage({ service, request } satisfies ToMain);
+    for (;;) {
+      // Read the counter before the port: a message posted after this load either is
+      // received below or has already moved the counter, so the wait cannot miss it.
+      const seen = Atomics.load(posted, 0);
+      const received = receiveMessageOnPort(this.port);
+      if (received) {
+        const message = received.message as ToWorkerBridge;
+        if ('nested' in message) {
+          if (!this.runNested) throw new BridgeError(`${service}: nested task offered to a worker that cannot run one`);
+          const nestedResult = this.runNested(message.nested);
+          this.port.postMessage({ nestedId: message.nestedId, nestedResult } satisfies ToMain);
+          continue;
+        }
+        if ('error' in message) throw new BridgeError(`${service}: ${message.error}`);
+        return message.value;
+      }
+      for (let i = 0; i < SPIN_ITERATIONS && Atomics.load(posted, 0) === seen; i++);
+      while (Atomics.load(posted, 0) === seen) Atomics.wait(posted, 0, seen, 1000);
+    }
   }
 }
 
 /** A main-thread handler of one bridge service. */
 export type BridgeHandler = (request: never, context: { readonly workerId: number }) => unknown;
 
-/**
- * The main-thread side for one worker: runs the named handler (sync or async), posts
- * the answer, then wakes the worker.
- */
-export function serveBridge(
-  port: MessagePort,
-  state: SharedArrayBuffer,
-  handlers: ReadonlyMap<string, BridgeHandler>,
-  context: { readonly workerId: number },
-  onBusy: (service: string, busy: boolean) => void,
-): void {
-  const cell = new Int32Array(state);
-  port.on('message', (message: BridgeRequest) => {
-    onBusy(message.service, true);
-    const answer = (reply: BridgeAnswer) => {
-      port.postMessage(reply);
-      Atomics.store(cell, 0, STATE_ANSWERED);
-      Atomics.notify(cell, 0);
-      onBusy(message.service, false);
-    };
-    const handler = handlers.get(message.service);
-    if (!handler) {
-      answer({ error: `no control-plane service '${message.service}'` });
-      return;
-    }
-    Promise.resolve()
-      .then(() => handler(message.request as never, context))
-      .then(
-        (value) => answer({ value }),
-        (error: unknown) => answer({ error: error instanceof Error ? error.message : String(error) }),
-      );
-  });
+/** The main thread's end of one worker's bridge. */
+export class BridgeServer {
+  readonly #posted: Int32Array;
+
+  constructor(
+    private readonly port: MessagePort,
+    counter: SharedArrayBuffer,
+    handlers: ReadonlyMap<string, BridgeHandler>,
+    context: { readonly workerId: number },
+    hooks: {
+      /** A request starts (true) or is answered (false). */
+      readonly busy: (service: string, busy: boolean) => void;
+      readonly nestedResult: (nestedId: number, result: unknown) => void;
+    },
+  ) {
+    this.#posted = new Int32Array(counter);
+    port.on('message', (message: ToMain) => {
+      if ('nestedId' in message) {
+        hooks.nestedResult(message.nestedId, message.nestedResult);
+        return;
+      }
+      hooks.busy(message.service, true);
+      const answer = (reply: ToWorkerBridge) => {
+        this.#post(reply);
+        hooks.busy(message.service, false);
+      };
+      const handler = handlers.get(message.service);
+      if (!handler) {
+        answer({ error: `no control-plane service '${message.service}'` });
+        return;
+      }
+      Promise.resolve()
+        .then(() => handler(message.request as never, context))
+        .then(
+          (value) => answer({ value }),
+          (error: unknown) => answer({ error: error instanceof Error ? error.message : String(error) }),
+        );
+    });
+  }
+
+  /** Hands a task to the worker while it waits in a bridge call. */
+  offerNested(nestedId: number, nested: unknown): void {
+    this.#post({ nestedId, nested });
+  }
+
+  #post(message: ToWorkerBridge): void {
+    this.port.postMessage(message);
+    Atomics.add(this.#posted, 0, 1);
+    Atomics.notify(this.#posted, 0);
+  }
+
+  close(): void {
+    this.port.close();
+  }
 }

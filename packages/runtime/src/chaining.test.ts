@@ -24,7 +24,7 @@ describe('chaining through the worker pool', () => {
     expect(result.error).toBeUndefined();
     expect(result.returnValue).toBe(0);
     expect(result.output.toString()).toBe('depth=50');
-    expect(runtime.workers).toBeGreaterThan(2);
+    expect(runtime.workers).toBe(2);
   });
 
   it('fans out 1,000 pointer calls awaited by one caller and reports every result', async () => {

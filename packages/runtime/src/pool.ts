@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
-import { serveBridge, type BridgeHandler } from './bridge.js';
+import { BridgeServer, type BridgeHandler } from './bridge.js';
 import type { CallRequest, CallResult } from './faaslet.js';
 import type { LoadedModule } from './modules.js';
-import type { FromWorker, ToWorker } from './protocol.js';
+import type { FromWorker, TaskMessage, TaskOutcome, ToWorker } from './protocol.js';
 
 /**
  * The worker script. Tests run this package's TypeScript sources through vitest, but
@@ -19,15 +19,13 @@ export function workerScript(): URL {
 export interface PoolOptions {
   /** Workers started up front (default: available cores). */
   readonly size?: number;
-  /**
-   * Upper bound when growing: a call queued while every worker is busy and at least
-   * one is blocked in a `waitsForCalls` service (awaiting a chained call) starts a new worker,
-   * so chains of awaits cannot deadlock the pool.
-   */
-  readonly maxSize?: number;
   readonly packages: readonly string[];
   readonly handlers: ReadonlyMap<string, BridgeHandler>;
-  /** Bridge services that wait for other calls (e.g. awaiting a chained call). */
+  /**
+   * Bridge services that wait for other calls (awaiting a chained call). A worker
+   * blocked in one of them takes queued calls as nested tasks when no worker is idle,
+   * so chains of awaits deeper than the pool cannot deadlock it.
+   */
   readonly waitsForCalls?: ReadonlySet<string>;
 }
 
@@ -45,12 +43,22 @@ interface Pending {
   readonly reject: (error: Error) => void;
 }
 
+interface Running {
+  readonly pending: Pending;
+  readonly timer: NodeJS.Timeout | undefined;
+}
+
 interface PoolWorker {
   readonly id: number;
   readonly worker: Worker;
+  readonly bridge: BridgeServer;
   readonly modules: Set<string>;
-  current: { taskId: number; pending: Pending; timer: NodeJS.Timeout | undefined } | undefined;
-  blocked: number;
+  /** The top-level task. */
+  current: { taskId: number; running: Running } | undefined;
+  /** Tasks handed over while the worker waited (a stack inside the worker). */
+  readonly nested: Map<number, Running>;
+  /** Outstanding requests to services that wait for other calls. */
+  waiting: number;
   dead: boolean;
 }
 
@@ -58,18 +66,16 @@ export class PoolError extends Error {
   override readonly name = 'PoolError';
 }
 
-/** A pool of worker threads running Faaslets, one call per worker at a time. */
+/** A pool of worker threads running Faaslets. */
 export class WorkerPool {
   readonly #workers: PoolWorker[] = [];
   readonly #queue: Pending[] = [];
-  readonly #maxSize: number;
   #nextWorkerId = 0;
   #nextTaskId = 0;
   #closed = false;
 
   constructor(private readonly options: PoolOptions) {
     const size = Math.max(1, options.size ?? availableParallelism());
-    this.#maxSize = Math.max(size, options.maxSize ?? 64);
     for (let i = 0; i < size; i++) this.#spawn();
   }
 
@@ -89,39 +95,60 @@ export class WorkerPool {
     this.#closed = true;
     for (const p of this.#queue.splice(0)) p.reject(new PoolError('the runtime was closed'));
     await Promise.all(this.#workers.map((w) => w.worker.terminate()));
+    for (const w of this.#workers) w.bridge.close();
     this.#workers.length = 0;
   }
 
   #spawn(): PoolWorker {
     const { port1, port2 } = new MessageChannel();
-    const bridgeState = new SharedArrayBuffer(4);
+    const bridgeCounter = new SharedArrayBuffer(4);
     const id = this.#nextWorkerId++;
     const worker = new Worker(workerScript(), {
-      workerData: { packages: this.options.packages, bridgePort: port2, bridgeState },
+      workerData: { packages: this.options.packages, bridgePort: port2, bridgeCounter },
       transferList: [port2],
     });
-    const entry: PoolWorker = { id, worker, modules: new Set(), current: undefined, blocked: 0, dead: false };
-    serveBridge(port1, bridgeState, this.options.handlers, { workerId: id }, (service, busy) => {
-      if (!this.options.waitsForCalls?.has(service)) return;
-      entry.blocked += busy ? 1 : -1;
-      if (busy) this.#dispatch();
+    const waitsForCalls = this.options.waitsForCalls;
+    const entry: PoolWorker = {
+      id,
+      worker,
+      bridge: new BridgeServer(port1, bridgeCounter, this.options.handlers, { workerId: id }, {
+        busy: (service, busy) => {
+          if (!waitsForCalls?.has(service)) return;
+          entry.waiting += busy ? 1 : -1;
+          if (busy) this.#dispatch();
+        },
+        nestedResult: (nestedId, outcome) => {
+          const running = entry.nested.get(nestedId);
+          if (!running) return;
+          entry.nested.delete(nestedId);
+          this.#settle(running, outcome as TaskOutcome);
+          this.#dispatch();
+        },
+      }),
+      modules: new Set(),
+      current: undefined,
+      nested: new Map(),
+      waiting: 0,
+      dead: false,
+    };
+    port1.unref();
+    worker.on('message', (message: FromWorker) => {
+      const current = entry.current;
+      if (!current || current.taskId !== message.taskId) return;
+      entry.current = undefined;
+      this.#settle(current.running, message.outcome);
+      this.#dispatch();
     });
-    worker.on('message', (message: FromWorker) => this.#onMessage(entry, message));
     worker.on('error', (error) => this.#onDeath(entry, `worker crashed: ${error.message}`));
     worker.on('exit', (code) => this.#onDeath(entry, `worker exited with code ${code}`));
-    port1.unref();
     this.#workers.push(entry);
     return entry;
   }
 
-  #onMessage(entry: PoolWorker, message: FromWorker): void {
-    const current = entry.current;
-    if (!current || current.taskId !== message.taskId) return;
-    if (current.timer) clearTimeout(current.timer);
-    entry.current = undefined;
-    if (message.kind === 'result') current.pending.resolve(message.result);
-    else current.pending.reject(new PoolError(message.error));
-    this.#dispatch();
+  #settle(running: Running, outcome: TaskOutcome): void {
+    if (running.timer) clearTimeout(running.timer);
+    if ('result' in outcome) running.pending.resolve(outcome.result);
+    else running.pending.reject(new PoolError(outcome.error));
   }
 
   #onDeath(entry: PoolWorker, reason: string): void {
@@ -129,11 +156,11 @@ export class WorkerPool {
     entry.dead = true;
     const index = this.#workers.indexOf(entry);
     if (index >= 0) this.#workers.splice(index, 1);
-    if (entry.current) {
-      if (entry.current.timer) clearTimeout(entry.current.timer);
-      entry.current.pending.reject(new PoolError(reason));
-      entry.current = undefined;
-    }
+    const lost = [...(entry.current ? [entry.current.running] : []), ...entry.nested.values()];
+    entry.current = undefined;
+    entry.nested.clear();
+    for (const running of lost) this.#settle(running, { error: reason });
+    entry.bridge.close();
     if (!this.#closed) {
       this.#spawn();
       this.#dispatch();
@@ -142,40 +169,47 @@ export class WorkerPool {
 
   #dispatch(): void {
     while (this.#queue.length > 0) {
-      let idle = this.#workers.find((w) => !w.current && !w.dead);
-      if (!idle) {
-        const anyBlocked = this.#workers.some((w) => w.blocked > 0);
-        if (!anyBlocked || this.#workers.length >= this.#maxSize) return;
-        idle = this.#spawn();
+      const idle = this.#workers.find((w) => !w.current && !w.dead);
+      if (idle) {
+        this.#start(idle, this.#queue.shift()!, false);
+        continue;
       }
-      this.#start(idle, this.#queue.shift()!);
+      // A worker waiting for another call (and not already running a nested one at
+      // that depth) runs the next call inside its wait.
+      const waiting = this.#workers.find((w) => !w.dead && w.waiting > w.nested.size);
+      if (!waiting) return;
+      this.#start(waiting, this.#queue.shift()!, true);
     }
   }
 
-  #start(entry: PoolWorker, pending: Pending): void {
+  #start(entry: PoolWorker, pending: Pending, nested: boolean): void {
     const { task } = pending;
     const taskId = this.#nextTaskId++;
-    if (!entry.modules.has(task.loaded.key)) {
-      const { loaded } = task;
-      const slim: LoadedModule = { ...loaded, facts: { ...loaded.facts, sections: [] } };
-      entry.worker.postMessage({ kind: 'module', loaded: slim } satisfies ToWorker);
-      entry.modules.add(loaded.key);
-    }
+    const first = !entry.modules.has(task.loaded.key);
+    if (first) entry.modules.add(task.loaded.key);
+    const message: TaskMessage = {
+      taskId,
+      moduleKey: task.loaded.key,
+      ...(first ? { loaded: { ...task.loaded, facts: { ...task.loaded.facts, sections: [] } } } : {}),
+      optionsKey: task.optionsKey,
+      packageOptions: task.packageOptions,
+      request: task.request,
+    };
     const timer = task.timeoutMs
       ? setTimeout(() => {
-          // A running wasm call cannot be interrupted: replace the worker.
+          // A running wasm call cannot be interrupted: replace the worker (and fail
+          // every call on its stack).
           this.#onDeath(entry, `call timed out after ${task.timeoutMs} ms`);
           void entry.worker.terminate();
         }, task.timeoutMs)
       : undefined;
-    entry.current = { taskId, pending, timer };
-    entry.worker.postMessage({
-      kind: 'invoke',
-      taskId,
-      moduleKey: task.loaded.key,
-      optionsKey: task.optionsKey,
-      packageOptions: task.packageOptions,
-      request: task.request,
-    } satisfies ToWorker);
+    const running: Running = { pending, timer };
+    if (nested) {
+      entry.nested.set(taskId, running);
+      entry.bridge.offerNested(taskId, message);
+    } else {
+      entry.current = { taskId, running };
+      entry.worker.postMessage({ kind: 'invoke', ...message } satisfies ToWorker);
+    }
   }
 }

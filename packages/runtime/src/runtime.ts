@@ -12,8 +12,6 @@ import { WorkerPool } from './pool.js';
 export interface RuntimeOptions {
   /** Workers started up front (default: available cores). */
   workers?: number;
-  /** Upper bound for pool growth when workers block (default 64). */
-  maxWorkers?: number;
   /** Interface packages, by npm name or file URL (default: all of Faasm's). */
   packages?: readonly string[];
   /** Per-package options, keyed by package name (structured-cloneable). */
@@ -28,7 +26,7 @@ export interface RuntimeOptions {
   functionsDir?: string;
   /** Extra control-plane services callable from guests' host calls via the bridge. */
   services?: Readonly<Record<string, BridgeHandler>>;
-  /** Services among those that wait for other calls: the pool grows while they block. */
+  /** Services among those that wait for other calls (their workers take nested calls while blocked). */
   servicesThatWaitForCalls?: readonly string[];
   /** Keep rewritten binaries here (optional). */
   cacheDir?: string;
@@ -137,7 +135,6 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   ]);
   const pool = new WorkerPool({
     ...(options.workers !== undefined ? { size: options.workers } : {}),
-    ...(options.maxWorkers !== undefined ? { maxSize: options.maxWorkers } : {}),
     packages: options.packages ?? DEFAULT_PACKAGES,
     handlers,
     waitsForCalls: new Set([CHAIN_SERVICES.await, ...(options.servicesThatWaitForCalls ?? [])]),
