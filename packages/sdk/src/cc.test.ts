@@ -43,7 +43,7 @@ describe('faasm cc', () => {
     writeFileSync(src, '#include "faasm/faasm.h"\n#include <stdio.h>\nFAASM_ZYGOTE() { return 0; }\nint main(void) { printf("hi\\n"); return (int)faasmGetInputSize(); }\n');
     const result = compile(['-O2', src, '-o', out]);
     expect(result.stderr).toBe('');
-    expect(result.status).toBe(0);
+    expect(result.status, result.stderr).toBe(0);
     const module = new WebAssembly.Module(readFileSync(out));
     const exports = WebAssembly.Module.exports(module).map((e) => e.name);
     expect(exports).toEqual(expect.arrayContaining(['_start', '__indirect_function_table', '__stack_pointer', '__heap_base', '__data_end', '__wasm_call_ctors', '_faasm_zygote', 'memory']));
@@ -62,13 +62,8 @@ describe('faasm cc', () => {
   });
 
   it('names the Debian packages when clang-19 is missing', () => {
-    const path = process.env['PATH'];
-    process.env['PATH'] = '/nonexistent';
-    try {
-      expect(() => checkToolchain()).toThrow(ToolchainMissing);
-      expect(() => checkToolchain()).toThrow(`apt-get install -y ${TOOLCHAIN_PACKAGES.join(' ')}`);
-    } finally {
-      process.env['PATH'] = path;
-    }
+    const env = { ...process.env, PATH: '/nonexistent' };
+    expect(() => checkToolchain(false, env)).toThrow(ToolchainMissing);
+    expect(() => checkToolchain(true, env)).toThrow(`clang++-19 not found. Install the guest toolchain: apt-get install -y ${TOOLCHAIN_PACKAGES.join(' ')}`);
   });
 });

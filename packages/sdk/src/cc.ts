@@ -119,9 +119,9 @@ export class ToolchainMissing extends Error {
 }
 
 /** Checks the toolchain is installed; throws naming the Debian packages if not. */
-export function checkToolchain(cxx = false): void {
+export function checkToolchain(cxx = false, env: NodeJS.ProcessEnv = process.env): void {
   const command = cxx ? 'clang++-19' : 'clang-19';
-  const probe = spawnSync(command, ['--version'], { encoding: 'utf8' });
+  const probe = spawnSync(command, ['--version'], { encoding: 'utf8', env });
   if (probe.error || probe.status !== 0) {
     throw new ToolchainMissing(
       `${command} not found. Install the guest toolchain: apt-get install -y ${TOOLCHAIN_PACKAGES.join(' ')}`,
