@@ -1,1 +1,71 @@
-export {};
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { FaasletHost, ImportObject, ImportTable, LifecycleParticipant } from '@faasm/abi';
+import { lifecycleOf, linkTable, manifestOf } from '@faasm/abi';
+import { table } from './imports.js';
+import { releaseAll } from './locks.js';
+import { flushMappings, STATE, type StateContext } from './replica.js';
+
+export { table } from './imports.js';
+export { StateHost, type StateHostOptions } from './host.js';
+export { InProcessStore, type Range, type StateStore } from './store.js';
+export { RedisStore, type RedisStoreOptions } from './redis-store.js';
+export {
+  STATE_SERVICES,
+  PULL_CHUNK,
+  type AppendRequest,
+  type KeyRequest,
+  type LockHandle,
+  type LockMode,
+  type LockRequest,
+  type OpenRequest,
+  type OpenResponse,
+  type PullRequest,
+  type PushRequest,
+  type ReadAppendedRequest,
+  type SegmentHandles,
+} from './protocol.js';
+export { STATE, type StateContext } from './replica.js';
+
+/** The import names this package provides, per wasm module. */
+// manifestOf takes ImportTable<unknown>; handler parameters make the host type invariant.
+export const manifest = manifestOf(table as unknown as ImportTable<unknown>);
+
+export interface StateLinkOptions {
+  /** Reads a guest path for write_state_from_file (the runtime resolves it under its root). */
+  readFile?: (path: string) => Uint8Array;
+  /** Host directory guest paths resolve under when `readFile` is not given (default `/`: Faasm reads host paths). */
+  root?: string;
+}
+
+/**
+ * Writes guest writes through mapped state pointers back to the host replica and
+ * forgets the mappings: the runtime calls it after every call (the guest memory is
+ * reset), so the next function on the host sees them without a push.
+ */
+export function flushState(host: FaasletHost): void {
+  flushMappings(host, true);
+  const keys = releaseAll(host);
+  if (keys.length > 0) host.log.warn(`state locks still held at the end of the call were released: ${keys.join(', ')}`);
+}
+
+/** Adds Faasm's state API to `importObject`, bound to `host`. State calls go through `host.bridge`. */
+export function link(importObject: ImportObject, host: FaasletHost, options: StateLinkOptions = {}): void {
+  linkTable(table, importObject, host);
+  const root = options.root ?? '/';
+  const context: StateContext = {
+    owner: randomUUID(),
+    views: new Map(),
+    locks: new Map(),
+    readFile: options.readFile ?? ((path) => readFileSync(resolve(root, `.${resolve('/', path)}`))),
+  };
+  host.services.provide(STATE, context);
+  const participant: LifecycleParticipant & { afterCall(): void } = {
+    name: '@faasm/state',
+    afterCall: () => flushState(host),
+    // Mappings live in guest memory: a reset drops them (afterCall flushed what they held).
+    restore: () => flushMappings(host, false),
+  };
+  lifecycleOf(host).register(participant);
+}

@@ -1,1 +1,18 @@
-export {};
+export { ensureNoLiftoff } from './flags.js';
+export { memoryImportOf, createGuestMemory, DEFAULT_MAX_PAGES, type MemoryImport } from './memory.js';
+export { SharedState, type SharedBlocks, type MessageArea } from './shared.js';
+export { waitWhileEqual, waitUntil, lockWord, tryLockWord, unlockWord, WaitAborted, SPINS } from './sync.js';
+export { ThreadFailure, describeFailure, failureError, type FailureRecord } from './errors.js';
+export * from './layout.js';
+export {
+  ThreadRuntime,
+  THREADS,
+  threadsOf,
+  prepareThreads,
+  takeThreadError,
+  shutdownThreads,
+  DEFAULT_STACK_SIZE,
+  type ThreadsSetup,
+  type WorkerData,
+  type JobRunner,
+} from './runtime.js';

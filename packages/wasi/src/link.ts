@@ -26,7 +26,11 @@ function preopensFor(backend: FsBackend, options: WasiOptions): Preopen[] {
   }
   const real = backend.realpath(root);
   const list: Preopen[] = [{ guest: '/', host: real }, { guest: '.', host: real }];
-  for (const p of options.preopens ?? []) list.push({ guest: p.guest, host: backend.realpath(p.host) });
+  for (const p of options.preopens ?? []) {
+    // A fresh in-memory tree has nothing yet: its preopens start as empty directories.
+    if (backend instanceof MemoryFs) backend.mkdirp(p.host);
+    list.push({ guest: p.guest, host: backend.realpath(p.host) });
+  }
   return list;
 }
 

@@ -1,0 +1,60 @@
+// OpenMP micro-benchmarks; the same source runs as a Faasm guest and natively (libomp).
+// Prints "name value" lines. Regions store to a volatile so LLVM keeps them (THREADS.md).
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <time.h>
+
+static volatile int sink;
+static double now_ns(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec * 1e9 + t.tv_nsec;
+}
+
+static double compute(int threads, long n) {
+  double s = 0;
+  double t0 = now_ns();
+#pragma omp parallel for num_threads(threads) reduction(+:s) schedule(static)
+  for (long i = 0; i < n; i++) s += sqrt((double)i);
+  double t1 = now_ns();
+  sink = (int)s;
+  return (t1 - t0) / 1e9;
+}
+
+int main(void) {
+  const int reps = 3000;
+  omp_set_num_threads(2);
+  for (int i = 0; i < 200; i++) {
+#pragma omp parallel
+    sink = omp_get_thread_num();
+  }
+  double t0 = now_ns();
+  for (int i = 0; i < reps; i++) {
+#pragma omp parallel
+    sink = omp_get_thread_num();
+  }
+  printf("empty_region_us %f\n", (now_ns() - t0) / reps / 1e3);
+
+  t0 = now_ns();
+#pragma omp parallel
+  for (int i = 0; i < reps; i++) {
+#pragma omp barrier
+  }
+  printf("barrier_us %f\n", (now_ns() - t0) / reps / 1e3);
+
+  int counter = 0;
+  t0 = now_ns();
+#pragma omp parallel
+  for (int i = 0; i < reps * 10; i++) {
+#pragma omp critical
+    counter++;
+  }
+  printf("critical_ns %f\n", (now_ns() - t0) / counter);
+
+  const long n = 40000000;
+  compute(1, n / 10);
+  printf("compute_1_s %f\n", compute(1, n));
+  printf("compute_2_s %f\n", compute(2, n));
+  return 0;
+}

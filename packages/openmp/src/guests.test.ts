@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { runGuest } from '../../threads/src/test-harness.js';
+
+const guest = (name: string): URL => new URL(`../test/guests/${name}.wasm`, import.meta.url);
+
+describe.each([1, 2, 4])('OpenMP guests with %i threads', (threads) => {
+  const env = { OMP_NUM_THREADS: String(threads) };
+
+  it('runs parallel loops with every schedule and exact reductions', async () => {
+    const run = await runGuest(guest('omp_loops'), { env });
+    expect(run.error).toBeUndefined();
+    expect(run.stdout).toContain(`omp_loops threads=${threads} failures=0`);
+    expect(run.code).toBe(0);
+  });
+
+  it('runs barrier, critical, atomic, single, master, ordered, copyprivate, threadprivate, tasks, locks and queries', async () => {
+    const run = await runGuest(guest('omp_sync'), { env });
+    expect(run.error).toBeUndefined();
+    expect(run.stdout).toContain(`omp_sync threads=${threads} failures=0`);
+    expect(run.code).toBe(0);
+  });
+});
+
+describe.each([1, 2, 4])('OpenMP guests without shared memory (snapshot-and-merge mode) with %i threads', (threads) => {
+  const env = { OMP_NUM_THREADS: String(threads) };
+
+  it('runs the loop guest exactly (disjoint writes, dynamic loops, reduction clauses)', async () => {
+    const run = await runGuest(guest('sm_loops'), { env });
+    expect(run.host.memory.shared).toBe(false);
+    expect(run.error).toBeUndefined();
+    expect(run.stdout).toContain(`omp_loops threads=${threads} failures=0`);
+    expect(run.code).toBe(0);
+  });
+
+  it('merges registered __faasm_sm_reduce regions, singles, tasks and nested regions', async () => {
+    const run = await runGuest(guest('sm_basic'), { env });
+    expect(run.error).toBeUndefined();
+    expect(run.stdout).toContain(`sm_basic threads=${threads} failures=0`);
+    expect(run.code).toBe(0);
+  });
+});

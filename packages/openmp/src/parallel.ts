@@ -1,0 +1,131 @@
+import { GuestTrap, type FaasletHost } from '@faasm/abi';
+import { Global, MAX_SLOTS, Slot, SLOT_WORDS, Team, TEAM_WORDS } from '@faasm/threads';
+import { forkSnapshot } from './snapshot.js';
+import { initialFrame, ompOf, type Frame, type OmpThread } from './state.js';
+
+const FORK = '__kmpc_fork_call';
+
+/** The gtid/btid cells this thread passes to microtasks (two i32). */
+function cellsOf(host: FaasletHost, st: OmpThread): number {
+  const rt = st.runtime;
+  if (rt.isWorker) return rt.shared.slots[rt.slot * SLOT_WORDS + Slot.CELLS]!;
+  const epoch = Atomics.load(rt.shared.global, Global.EPOCH);
+  if (st.cells === 0 || st.cellsEpoch !== epoch) {
+    if (!host.exports.function('malloc')) throw new GuestTrap(FORK, 'the module does not export malloc (needed for the microtask thread-id cells)');
+    st.cells = host.exports.malloc(16);
+    if (st.cells === 0) throw new GuestTrap(FORK, 'out of memory');
+    st.cellsEpoch = epoch;
+  }
+  return st.cells;
+}
+
+/** Calls the outlined region `void microtask(i32* gtid, i32* btid, shared...)` as thread `n`. */
+export function callMicrotask(host: FaasletHost, cells: number, n: number, microtask: number, args: readonly number[]): void {
+  host.memory.setI32(cells, n);
+  host.memory.setI32(cells + 4, n);
+  host.exports.callIndirect(microtask, cells, cells + 4, ...args);
+}
+
+function child(parent: Frame, fields: Pick<Frame, 'mode' | 'team' | 'threadNum' | 'size' | 'snapshot'>, active: boolean): Frame {
+  return {
+    ...fields, level: parent.level + 1, activeLevel: parent.activeLevel + (active ? 1 : 0), parent,
+    singles: 0, loops: 0, loop: undefined,
+  };
+}
+
+/**
+ * void __kmpc_fork_call(ident_t *loc, kmp_int32 argc, kmpc_micro microtask, ...):
+ * the variadic shared-variable pointers arrive as a pointer to `argc` i32 addresses.
+ * Team size: num_threads clause, else nthreads-var (omp_set_num_threads,
+ * OMP_NUM_THREADS, the cores). The calling thread is thread 0; a region inside an
+ * active region runs serialised (a team of 1) instead of failing as in Faasm.
+ */
+export function kmpcForkCall(host: FaasletHost, _loc: number, argc: number, microtask: number, argsPtr: number): void {
+  const st = ompOf(host);
+  const rt = st.runtime;
+  const args = host.memory.u32s(argsPtr, argc);
+  const requested = st.pushed > 0 ? st.pushed : st.nthreads;
+  st.pushed = 0;
+  const parent = st.frame;
+  const size = Math.max(1, Math.min(requested, MAX_SLOTS + 1));
+  const cells = cellsOf(host, st);
+  if (size === 1 || parent.activeLevel >= 1 || parent.mode === 'snapshot') {
+    st.frame = child(parent, { mode: 'serial', team: -1, threadNum: 0, size: 1, snapshot: undefined }, false);
+    try {
+      callMicrotask(host, cells, 0, microtask, args);
+    } finally {
+      st.frame = parent;
+    }
+    return;
+  }
+  if (!rt.sharedMemory) {
+    forkSnapshot(host, st, size, (frameFor, n) => {
+      st.frame = child(parent, frameFor, true);
+      try {
+        callMicrotask(host, cells, n, microtask, args);
+      } finally {
+        st.frame = parent;
+      }
+    });
+    return;
+  }
+  const team = rt.claimTeam(FORK, size, microtask, args, st, parent.level + 1);
+  st.frame = child(parent, { mode: 'team', team, threadNum: 0, size, snapshot: undefined }, true);
+  try {
+    rt.fork(FORK, team, size, () => callMicrotask(host, cells, 0, microtask, args));
+  } finally {
+    st.frame = parent;
+  }
+}
+
+/** Runs an OpenMP job on a worker: thread `THREAD_NUM` of the team in `TARGET`. */
+export function runTeamThread(host: FaasletHost, slot: number): void {
+  const st = ompOf(host);
+  const rt = st.runtime;
+  const slots = rt.shared.slots;
+  const team = slots[slot * SLOT_WORDS + Slot.TARGET]!;
+  const n = slots[slot * SLOT_WORDS + Slot.THREAD_NUM]!;
+  const t = rt.shared.teams;
+  const at = team * TEAM_WORDS;
+  const argc = t[at + Team.ARGC]!;
+  const args = Array.from(t.subarray(at + Team.ARGS, at + Team.ARGS + argc));
+  st.nthreads = t[at + Team.NTHREADS_ICV]!;
+  st.schedKind = t[at + Team.SCHED_KIND]!;
+  st.schedChunk = t[at + Team.SCHED_CHUNK]!;
+  const base = initialFrame();
+  st.frame = {
+    mode: 'team', team, threadNum: n, size: t[at + Team.SIZE]!, level: t[at + Team.LEVEL]!, activeLevel: 1,
+    parent: base, singles: 0, loops: 0, loop: undefined, snapshot: undefined,
+  };
+  try {
+    callMicrotask(host, slots[slot * SLOT_WORDS + Slot.CELLS]!, n, t[at + Team.MICROTASK]!, args);
+  } finally {
+    st.frame = base;
+  }
+}
+
+
+/** void __kmpc_serialized_parallel(ident_t *loc, kmp_int32 gtid): a region with if(false). */
+export function kmpcSerializedParallel(host: FaasletHost, _loc: number, _gtid: number): void {
+  const st = ompOf(host);
+  st.frame = child(st.frame, { mode: 'serial', team: -1, threadNum: 0, size: 1, snapshot: undefined }, false);
+}
+
+/** void __kmpc_end_serialized_parallel(ident_t *loc, kmp_int32 gtid). */
+export function kmpcEndSerializedParallel(host: FaasletHost, _loc: number, _gtid: number): void {
+  const st = ompOf(host);
+  if (st.frame.parent) st.frame = st.frame.parent;
+}
+
+/** void __kmpc_push_num_threads(ident_t *loc, kmp_int32 gtid, kmp_int32 n): the num_threads clause. */
+export function kmpcPushNumThreads(host: FaasletHost, _loc: number, _gtid: number, n: number): void {
+  ompOf(host).pushed = n > 0 ? n : 0;
+}
+
+/** void __kmpc_push_proc_bind(ident_t *loc, kmp_int32 gtid, int bind): accepted, no affinity. */
+export function kmpcPushProcBind(_host: FaasletHost, _loc: number, _gtid: number, _bind: number): void {}
+
+/** kmp_int32 __kmpc_global_thread_num(ident_t *loc): unique per OS thread (main 0, workers 1..). */
+export function kmpcGlobalThreadNum(host: FaasletHost, _loc: number): number {
+  return ompOf(host).runtime.slot + 1;
+}

@@ -1,0 +1,122 @@
+import { availableParallelism } from 'node:os';
+import { ServiceKey, lifecycleOf, type FaasletHost } from '@faasm/abi';
+import { threadsOf, type ThreadRuntime } from '@faasm/threads';
+import type { SnapshotRegion } from './snapshot.js';
+
+/** How a parallel region's threads run. */
+export type RegionMode = 'serial' | 'team' | 'snapshot';
+
+/** A dynamically scheduled loop in progress on this thread (kmp_dispatch's private info). */
+export interface Loop {
+  readonly id: number;
+  readonly ring: number;
+  readonly kind: 'static' | 'chunked' | 'dynamic' | 'guided';
+  readonly ordered: boolean;
+  readonly width: 4 | 8;
+  readonly unsigned: boolean;
+  readonly lb: bigint;
+  readonly st: bigint;
+  readonly trip: bigint;
+  readonly chunk: bigint;
+  /** Chunks this thread took (static kinds). */
+  taken: number;
+  /** Current iteration index (ordered loops). */
+  iter: bigint;
+  /** Last iteration of the current chunk. */
+  chunkEnd: bigint;
+  /** The iteration whose ordered region already ran. */
+  orderedDone: bigint;
+}
+
+/** One level of parallel regions as this thread sees it. */
+export interface Frame {
+  readonly mode: RegionMode;
+  /** Team block index (mode 'team'). */
+  readonly team: number;
+  readonly threadNum: number;
+  readonly size: number;
+  readonly level: number;
+  readonly activeLevel: number;
+  readonly parent: Frame | undefined;
+  singles: number;
+  loops: number;
+  loop: Loop | undefined;
+  /** Snapshot-mode region shared by its (sequential) threads. */
+  readonly snapshot: SnapshotRegion | undefined;
+}
+
+/** Per-thread OpenMP state: the current frame and the ICVs (OpenMP 5.2 §2.4). */
+export interface OmpThread {
+  readonly runtime: ThreadRuntime;
+  frame: Frame;
+  /** nthreads-var. */
+  nthreads: number;
+  /** num_threads clause for the next fork (0 = none). */
+  pushed: number;
+  dynamic: boolean;
+  maxActiveLevels: number;
+  /** run-sched-var: omp_sched_t kind (1 static, 2 dynamic, 3 guided, 4 auto) and chunk. */
+  schedKind: number;
+  schedChunk: number;
+  defaultDevice: number;
+  /** gtid/btid cells of the main thread (malloc'd, with the heap epoch they belong to). */
+  cells: number;
+  cellsEpoch: number;
+}
+
+export const OMP = new ServiceKey<OmpThread>('@faasm/openmp thread');
+
+export function initialFrame(): Frame {
+  return { mode: 'serial', team: -1, threadNum: 0, size: 1, level: 0, activeLevel: 0, parent: undefined, singles: 0, loops: 0, loop: undefined, snapshot: undefined };
+}
+
+/** OMP_NUM_THREADS (first list item) from the function's own environment, else the cores. */
+export function defaultThreads(env: Readonly<Record<string, string>>): number {
+  const value = Number.parseInt((env['OMP_NUM_THREADS'] ?? '').split(',')[0] ?? '', 10);
+  return Number.isInteger(value) && value > 0 ? value : availableParallelism();
+}
+
+/** OMP_SCHEDULE ("kind[,chunk]") → run-sched-var, default static. */
+export function defaultSchedule(env: Readonly<Record<string, string>>): { kind: number; chunk: number } {
+  const text = (env['OMP_SCHEDULE'] ?? '').toLowerCase().replace(/^(non)?monotonic:/, '');
+  const [name, chunkText] = text.split(',');
+  const kinds: Record<string, number> = { static: 1, dynamic: 2, guided: 3, auto: 4 };
+  const kind = kinds[(name ?? '').trim()] ?? 1;
+  const chunk = Number.parseInt(chunkText ?? '', 10);
+  return { kind, chunk: Number.isInteger(chunk) && chunk > 0 ? chunk : 0 };
+}
+
+function resetIcvs(state: OmpThread, env: Readonly<Record<string, string>>): void {
+  const sched = defaultSchedule(env);
+  state.nthreads = defaultThreads(env);
+  state.pushed = 0;
+  state.dynamic = false;
+  state.maxActiveLevels = 1;
+  state.schedKind = sched.kind;
+  state.schedChunk = sched.chunk;
+  state.defaultDevice = 0;
+}
+
+/** This thread's OpenMP state (created on first use, ICVs reset before every call). */
+export function ompOf(host: FaasletHost): OmpThread {
+  let state = host.services.get(OMP);
+  if (!state) {
+    const created: OmpThread = {
+      runtime: threadsOf(host), frame: initialFrame(), nthreads: 1, pushed: 0, dynamic: false,
+      maxActiveLevels: 1, schedKind: 1, schedChunk: 0, defaultDevice: 0, cells: 0, cellsEpoch: -1,
+    };
+    resetIcvs(created, host.message.env);
+    host.services.provide(OMP, created);
+    if (!created.runtime.isWorker) {
+      lifecycleOf(host).register({
+        name: '@faasm/openmp',
+        beforeCall: () => {
+          created.frame = initialFrame();
+          resetIcvs(created, host.message.env);
+        },
+      });
+    }
+    state = created;
+  }
+  return state;
+}

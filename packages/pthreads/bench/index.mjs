@@ -1,0 +1,19 @@
+// pthread benchmarks: ours (a Faasm guest on @faasm/pthreads, warm worker pool) beside
+// the same C built natively with clang-19 -pthread, measured in the same run.
+import { fileURLToPath } from 'node:url';
+import { buildBoth, runNative, runWasm } from '../../threads/bench/support.mjs';
+
+export async function bench() {
+  const { wasm, native, cleanup } = buildBoth(fileURLToPath(new URL('./bench.c', import.meta.url)));
+  try {
+    const theirs = runNative(native);
+    const ours = await runWasm(wasm);
+    const peer = 'native pthreads (clang-19 -pthread)';
+    return [
+      { name: 'pthreads: create + join (warm pool)', unit: 'µs', ours: ours.create_join_us, peer, peerValue: theirs.create_join_us, lowerIsBetter: true, target: '≤ 49 µs (THREADS.md prototype)' },
+      { name: 'pthreads: uncontended mutex lock+unlock', unit: 'ns', ours: ours.mutex_ns, peer, peerValue: theirs.mutex_ns, lowerIsBetter: true, target: '≤ 79 ns' },
+    ];
+  } finally {
+    cleanup();
+  }
+}

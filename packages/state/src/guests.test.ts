@@ -1,0 +1,151 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InProcessStore, RedisStore, type StateStore } from './index.js';
+// @ts-expect-error test support is plain JavaScript
+import { TestPlane } from '../test/support/plane.mjs';
+// @ts-expect-error test support is plain JavaScript
+import { redisAvailable, startRedis } from '../test/support/redis.mjs';
+
+interface Run {
+  returnValue: number;
+  text: string;
+  error?: string;
+}
+interface Plane {
+  state: { store: StateStore };
+  run(name: string, input?: string): Promise<Run>;
+  close(): Promise<void>;
+}
+
+const hasRedis: boolean = redisAvailable();
+let redis: { port: number; stop(): Promise<void> } | undefined;
+const stores: StateStore[] = [];
+let prefixCount = 0;
+
+beforeAll(async () => {
+  if (hasRedis) redis = await startRedis();
+});
+afterAll(async () => {
+  for (const s of stores) await s.close();
+  await redis?.stop();
+});
+
+function redisStore(prefix: string): StateStore {
+  const store = new RedisStore({ prefix, redis: { port: redis!.port, host: '127.0.0.1' } });
+  stores.push(store);
+  return store;
+}
+
+// In-process: the host's own store (host locks only). Redis: global locks too.
+const backends: [string, () => StateStore | undefined][] = [['in-process', () => undefined]];
+if (hasRedis) backends.push(['redis', () => redisStore(`t${prefixCount++}:`)]);
+
+describe.each(backends)('C state guests, global tier %s', (_name, makeStore) => {
+  // One warm worker pool per backend; every test uses its own keys.
+  let shared: Plane;
+  beforeAll(() => {
+    shared = new TestPlane({ store: makeStore() }) as Plane;
+  });
+  afterAll(() => shared.close());
+  const plane = () => shared;
+
+  it('state_async: the chained reader sees {3,2,1,0}: "equal"', async () => {
+    const p = plane();
+    expect(await p.run('state_async')).toMatchObject({ returnValue: 0, text: 'equal' });
+    expect(await p.state.store.get('demo/state_async')).toEqual(new Uint8Array([3, 2, 1, 0]));
+  });
+
+  it('state_offset: {5,5,6,6,4,5,6} from offset writes and a partial push: "success"', async () => {
+    const p = plane();
+    expect(await p.run('state_offset')).toMatchObject({ returnValue: 0, text: 'success' });
+    expect(await p.state.store.get('demo/state_offset')).toEqual(new Uint8Array([5, 5, 6, 6, 4, 5, 6]));
+  });
+
+  it('state_size: 0 then 4', async () => {
+    expect((await plane().run('state_size')).text).toBe('0 then 4');
+  });
+
+  it('state_append: two chained appenders', async () => {
+    expect(await plane().run('state_append')).toMatchObject({ returnValue: 0, text: 'success' });
+  });
+
+  it('state_file: a file becomes a pushed value', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'faasm-state-'));
+    try {
+      const path = join(dir, 'state.txt');
+      writeFileSync(path, 'This is some state from a file\n');
+      const p = plane();
+      expect(await p.run('state_file', path)).toMatchObject({ returnValue: 0, text: 'success' });
+      expect(new TextDecoder().decode(await p.state.store.get('demo/state_file'))).toBe('This is some state from a file\n');
+      const missing = await p.run('state_file', join(dir, 'absent'));
+      expect(missing.error).toMatch(/__faasm_write_state_from_file: cannot read '.*absent'/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('shared pointers: writes through the pointer are seen by the next function without a push', async () => {
+    const p = plane();
+    expect(await p.run('state_shared_write')).toMatchObject({ returnValue: 0, text: 'success' });
+    expect(await p.run('state_shared_read')).toMatchObject({ returnValue: 0, text: 'success' });
+    // Never pushed: the global tier does not have it.
+    expect(await p.state.store.size('demo/shared')).toBe(0);
+  });
+
+  it('pi by chained steps with appended state', async () => {
+    const r = await plane().run('pi');
+    expect(r.returnValue).toBe(0);
+    expect(r.text).toMatch(/^pi=3\.1[3-5]\d\d$/);
+  });
+
+  it('8 Faaslets x 1,000 locked increments end at exactly 8,000', async () => {
+    const p = plane();
+    const runs = await Promise.all(Array.from({ length: 8 }, () => p.run('state_incr', '1000')));
+    expect(runs.map((r) => r.returnValue)).toEqual(Array(8).fill(0));
+    expect(Math.max(...runs.map((r) => Number(r.text)))).toBe(8000);
+    const value = await p.state.store.get('demo/counter');
+    expect(new DataView(value!.buffer).getInt32(0, true)).toBe(8000);
+  });
+
+  it.each([
+    ['missing', /__faasm_push_state: state 'demo\/nope' does not exist/],
+    ['mismatch', /__faasm_write_state: state 'demo\/bad_m' has 4 bytes, not 8/],
+    ['past', /__faasm_write_state_offset: state 'demo\/bad_p': range \[6, 10\) is outside its 8 bytes/],
+    ['small', /__faasm_read_state: state 'demo\/bad_s' has 16 bytes: buffer of 8 is too small/],
+    ['unlock', /'demo\/bad_u' is not write-locked by this Faaslet/],
+    ['relock', /'demo\/bad_r' is already write-locked by this Faaslet/],
+    ['append_short', /__faasm_read_appended_state: state 'demo\/bad_a' has 1 appended elements, 3 asked for/],
+    ['negative', /range \[-4, 0\) is outside/],
+    ['wild', /__faasm_write_state: out-of-bounds guest access/],
+  ])('bad input %s traps with a clear error', async (input, message) => {
+    const r = await plane().run('state_bad', input);
+    expect(r.returnValue).toBe(1);
+    expect(r.text).toBe('not trapped');
+    expect(r.error).toMatch(message);
+  });
+});
+
+async function twoHosts(a: Plane, b: Plane): Promise<number> {
+  try {
+    const runs = await Promise.all([a, b, a, b, a, b, a, b].map((p) => p.run('state_incr', '1000')));
+    expect(runs.map((r) => r.error ?? r.returnValue)).toEqual(Array(8).fill(0));
+    const value = await a.state.store.get('demo/counter');
+    return new DataView(value!.buffer).getInt32(0, true);
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
+}
+
+describe('two hosts sharing one global tier: lock_state_write on both hosts excludes both', () => {
+  it('in-process store shared by two StateHosts: 2 hosts x 4 Faaslets x 1,000 increments = 8,000', async () => {
+    const store = new InProcessStore();
+    expect(await twoHosts(new TestPlane({ store }) as Plane, new TestPlane({ store }) as Plane)).toBe(8000);
+  });
+
+  it.runIf(hasRedis)('one Redis: 2 hosts x 4 Faaslets x 1,000 increments = 8,000', async () => {
+    const prefix = `twohosts${Date.now()}:`;
+    expect(await twoHosts(new TestPlane({ store: redisStore(prefix) }) as Plane, new TestPlane({ store: redisStore(prefix) }) as Plane)).toBe(8000);
+  });
+});

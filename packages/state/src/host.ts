@@ -1,0 +1,256 @@
+import type {
+  AppendRequest,
+  KeyRequest,
+  LockHandle,
+  LockRequest,
+  OpenRequest,
+  OpenResponse,
+  PullRequest,
+  PushRequest,
+  ReadAppendedRequest,
+  SegmentHandles,
+} from './protocol.js';
+import { META, PULL_CHUNK, STATE_SERVICES } from './protocol.js';
+import { InProcessStore, type Range, type StateStore } from './store.js';
+
+export interface StateHostOptions {
+  /** The global tier (default: a new in-process store). */
+  store?: StateStore;
+  /** Global lock expiry in ms (default 30 s): a lock held longer is lost. */
+  lockTtlMs?: number;
+  /**
+   * Whether locks are also taken in the global tier (default: true when a store is
+   * given, since other hosts may share it; false for the host's own in-process store).
+   */
+  globalLocks?: boolean;
+}
+
+interface Segment {
+  handles: SegmentHandles;
+  data: Uint8Array;
+  dirty: Uint8Array;
+  meta: Int32Array;
+}
+
+/** Views over a segment's shared buffers (used on both sides of the bridge). */
+export function segmentViews(handles: SegmentHandles): { data: Uint8Array; dirty: Uint8Array; meta: Int32Array } {
+  return { data: new Uint8Array(handles.data), dirty: new Uint8Array(handles.dirty), meta: new Int32Array(handles.meta) };
+}
+
+export function chunkCount(size: number): number {
+  return Math.ceil(size / PULL_CHUNK);
+}
+
+/** Contiguous runs of non-zero bytes in `mask` (restricted to [0, size)). */
+export function dirtyRuns(mask: Uint8Array, size: number): [number, number][] {
+  const runs: [number, number][] = [];
+  let i = mask.indexOf(1);
+  while (i >= 0 && i < size) {
+    let end = i;
+    while (end < size && mask[end] !== 0) end++;
+    runs.push([i, end]);
+    let next = end;
+    while (next < size && mask[next] === 0) next++;
+    i = next < size ? next : -1;
+  }
+  return runs;
+}
+
+/**
+ * A host's state replica (Faasm's per-host tier): one SharedArrayBuffer segment per
+ * key, shared by every Faaslet and thread of the host, filled lazily from the global
+ * tier and pushed back on request; plus per-host locks layered over the global ones.
+ * Lives on the main thread; Faaslets reach it through the bridge services of
+ * {@link handlers}.
+ */
+export class StateHost {
+  readonly store: StateStore;
+  readonly #lockTtlMs: number;
+  readonly #segments = new Map<string, Segment>();
+  readonly #opening = new Map<string, Promise<OpenResponse>>();
+  readonly #lockWords = new Map<string, SharedArrayBuffer>();
+  readonly #globalLocks: boolean;
+
+  constructor(options: StateHostOptions = {}) {
+    this.store = options.store ?? new InProcessStore();
+    this.#lockTtlMs = options.lockTtlMs ?? 30_000;
+    this.#globalLocks = options.globalLocks ?? options.store !== undefined;
+  }
+
+  /** The bridge services to register on the main thread: service name → handler. */
+  handlers(): Record<string, (request: never) => Promise<unknown>> {
+    return {
+      [STATE_SERVICES.open]: (r: OpenRequest) => this.open(r),
+      [STATE_SERVICES.pull]: (r: PullRequest) => this.pull(r),
+      [STATE_SERVICES.push]: (r: PushRequest) => this.push(r),
+      [STATE_SERVICES.append]: (r: AppendRequest) => this.store.append(r.key, r.data).then(() => null),
+      [STATE_SERVICES.readAppended]: (r: ReadAppendedRequest) => this.store.readAppended(r.key, r.count),
+      [STATE_SERVICES.clearAppended]: (r: KeyRequest) => this.store.clearAppended(r.key).then(() => null),
+      [STATE_SERVICES.lockHandle]: (r: KeyRequest) => Promise.resolve(this.lockHandle(r)),
+      [STATE_SERVICES.lock]: (r: LockRequest) => this.lock(r),
+      [STATE_SERVICES.unlock]: (r: LockRequest) => this.unlock(r),
+    };
+  }
+
+  /** The key's segment; with size 0, only if the key exists here or in the global tier. */
+  open(request: OpenRequest): Promise<OpenResponse> {
+    const { key, size } = request;
+    if (!Number.isInteger(size) || size < 0) return Promise.reject(new Error(`state '${key}': invalid size ${size}`));
+    const local = this.#segments.get(key);
+    if (local) return Promise.resolve(checkSize(local.handles, size));
+    // Concurrent first opens of one key share the creation.
+    const pending = this.#opening.get(key);
+    if (pending) return pending.then(() => this.open(request), () => this.open(request));
+    const opening = this.#create(key, size).finally(() => this.#opening.delete(key));
+    this.#opening.set(key, opening);
+    return opening;
+  }
+
+  async #create(key: string, size: number): Promise<OpenResponse> {
+    const globalSize = await this.store.size(key);
+    const existing = this.#segments.get(key);
+    if (existing) return checkSize(existing.handles, size);
+    if (globalSize === 0 && size === 0) return { key, size: 0 };
+    if (globalSize !== 0 && size !== 0 && globalSize !== size) {
+      throw new Error(`state '${key}' has ${globalSize} bytes, not ${size} (a key's size is fixed at creation)`);
+    }
+    const n = globalSize || size;
+    const handles: SegmentHandles = {
+      key,
+      size: n,
+      data: new SharedArrayBuffer(n),
+      dirty: new SharedArrayBuffer(n),
+      meta: new SharedArrayBuffer(4 * (META.chunks + chunkCount(n))),
+    };
+    const segment: Segment = { handles, ...segmentViews(handles) };
+    // No global copy: nothing to pull (the value starts zeroed).
+    if (globalSize === 0) segment.meta.fill(1, 0, 1), segment.meta.fill(1, META.chunks);
+    this.#segments.set(key, segment);
+    return handles;
+  }
+
+  #segment(key: string): Segment {
+    const segment = this.#segments.get(key);
+    if (!segment) throw new Error(`state '${key}' is not open on this host`);
+    return segment;
+  }
+
+  /** Fills chunks of [offset, offset+length) not yet pulled (or everything, forced). */
+  async pull(request: PullRequest): Promise<null> {
+    const segment = this.#segment(request.key);
+    const { data, dirty, meta } = segment;
+    const size = segment.handles.size;
+    if (request.force) {
+      const value = await this.store.get(request.key);
+      data.fill(0);
+      if (value) data.set(value.subarray(0, size));
+      dirty.fill(0);
+      Atomics.store(meta, META.dirty, 0);
+      meta.fill(1, META.chunks);
+      Atomics.store(meta, META.fullyPulled, 1);
+      return null;
+    }
+    if (Atomics.load(meta, META.fullyPulled) === 1) return null;
+    const from = Math.floor(Math.max(0, request.offset) / PULL_CHUNK);
+    const to = Math.min(chunkCount(size), Math.ceil((request.offset + request.length) / PULL_CHUNK));
+    let first = -1;
+    for (let c = from; c <= to; c++) {
+      const missing = c < to && Atomics.load(meta, META.chunks + c) === 0;
+      if (missing && first < 0) first = c;
+      if (!missing && first >= 0) {
+        await this.#pullChunks(segment, first, c);
+        first = -1;
+      }
+    }
+    if (meta.subarray(META.chunks).every((f) => f === 1)) Atomics.store(meta, META.fullyPulled, 1);
+    return null;
+  }
+
+  /** Pulls chunks [from, to) in one range read; bytes dirtied locally are kept. */
+  async #pullChunks(segment: Segment, from: number, to: number): Promise<void> {
+    const { data, dirty, meta } = segment;
+    const start = from * PULL_CHUNK;
+    const end = Math.min(segment.handles.size, to * PULL_CHUNK);
+    const remote = await this.store.getRange(segment.handles.key, start, end - start);
+    const span = dirty.subarray(start, end);
+    if (span.indexOf(1) < 0) {
+      data.set(remote, start);
+    } else {
+      for (let i = 0; i < remote.length; i++) if (span[i] === 0) data[start + i] = remote[i]!;
+    }
+    for (let c = from; c < to; c++) Atomics.store(meta, META.chunks + c, 1);
+  }
+
+  /** Sends dirty bytes to the global tier (see {@link PushRequest}). */
+  async push(request: PushRequest): Promise<null> {
+    const segment = this.#segment(request.key);
+    const { data, dirty, meta } = segment;
+    const size = segment.handles.size;
+    if (request.mode === 'full') {
+      if (Atomics.load(meta, META.dirty) === 0) return null;
+      // Clear first: bytes dirtied while the push is in flight stay dirty.
+      dirty.fill(0);
+      Atomics.store(meta, META.dirty, 0);
+      await this.store.set(request.key, data.slice());
+      return null;
+    }
+    let mask = dirty;
+    if (request.mode === 'mask') {
+      const maskSegment = this.#segments.get(request.maskKey ?? '');
+      if (!maskSegment) throw new Error(`state mask '${request.maskKey}' is not open on this host`);
+      if (maskSegment.handles.size !== size) throw new Error(`state mask '${request.maskKey}' has ${maskSegment.handles.size} bytes, '${request.key}' has ${size}`);
+      mask = maskSegment.data.map((b) => (b !== 0 ? 1 : 0));
+    }
+    const ranges: Range[] = dirtyRuns(mask, size).map(([s, e]) => ({ offset: s, data: data.slice(s, e) }));
+    dirty.fill(0);
+    Atomics.store(meta, META.dirty, 0);
+    if (ranges.length > 0) await this.store.setRanges(request.key, size, ranges);
+    // Faasm re-pulls after a partial push: other hosts' changes become visible.
+    return this.pull({ key: request.key, force: true, offset: 0, length: size });
+  }
+
+  /** The key's host lock word (created on first use; locks need no value). */
+  lockHandle(request: KeyRequest): LockHandle {
+    let word = this.#lockWords.get(request.key);
+    if (!word) this.#lockWords.set(request.key, (word = new SharedArrayBuffer(4)));
+    return { word, global: this.#globalLocks };
+  }
+
+  /** Takes the global lock (the Faaslet already holds the host lock); resolves when held. */
+  async lock(request: LockRequest): Promise<null> {
+    const { key, mode, owner } = request;
+    for (let attempt = 0; !(await this.store.tryLock(key, mode, owner, this.#lockTtlMs)); attempt++) {
+      await sleep(attempt < 20 ? 0 : 1);
+    }
+    return null;
+  }
+
+  /** Releases the global lock; an owner that does not hold it (or whose lock expired) gets a clear error. */
+  async unlock(request: LockRequest): Promise<null> {
+    const { key, mode, owner } = request;
+    if (!(await this.store.unlock(key, mode, owner))) {
+      throw new Error(`the global ${mode} lock on '${key}' is not held by this Faaslet (never taken, or expired after ${this.#lockTtlMs} ms)`);
+    }
+    return null;
+  }
+
+  /** Forgets the local replica of a key (the next open re-reads the global tier). */
+  evict(key: string): void {
+    this.#segments.delete(key);
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+  }
+}
+
+function checkSize(handles: SegmentHandles, size: number): SegmentHandles {
+  if (size !== 0 && size !== handles.size) {
+    throw new Error(`state '${handles.key}' has ${handles.size} bytes, not ${size} (a key's size is fixed at creation)`);
+  }
+  return handles;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => (ms <= 0 ? setImmediate(resolve) : setTimeout(resolve, ms)));
+}

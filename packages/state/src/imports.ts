@@ -1,0 +1,50 @@
+import type { FaasletHost } from '@faasm/abi';
+import { fn, importTable } from '@faasm/abi';
+import {
+  appendState,
+  clearAppendedState,
+  flagStateDirty,
+  flagStateOffsetDirty,
+  lockStateRead,
+  lockStateWrite,
+  pullState,
+  pushState,
+  pushStatePartial,
+  pushStatePartialMask,
+  readAppendedState,
+  readState,
+  readStateOffset,
+  readStateOffsetPtr,
+  readStatePtr,
+  unlockStateRead,
+  unlockStateWrite,
+  writeState,
+  writeStateFromFile,
+  writeStateOffset,
+} from './handlers.js';
+
+/** @faasm/state: every import this package provides (spec/imports.tsv, package `state`). */
+export const table = importTable<FaasletHost>('@faasm/state', {
+  env: {
+    __faasm_read_state: fn(['i32', 'i32', 'i32'], 'i32', readState),
+    __faasm_read_state_ptr: fn(['i32', 'i32'], 'i32', readStatePtr),
+    __faasm_write_state: fn(['i32', 'i32', 'i32'], null, writeState),
+    __faasm_append_state: fn(['i32', 'i32', 'i32'], null, appendState),
+    __faasm_read_appended_state: fn(['i32', 'i32', 'i32', 'i32'], null, readAppendedState),
+    __faasm_clear_appended_state: fn(['i32'], null, clearAppendedState),
+    __faasm_write_state_offset: fn(['i32', 'i32', 'i32', 'i32', 'i32'], null, writeStateOffset),
+    __faasm_write_state_from_file: fn(['i32', 'i32'], 'i32', writeStateFromFile),
+    __faasm_read_state_offset: fn(['i32', 'i32', 'i32', 'i32', 'i32'], null, readStateOffset),
+    __faasm_flag_state_dirty: fn(['i32', 'i32'], null, flagStateDirty),
+    __faasm_flag_state_offset_dirty: fn(['i32', 'i32', 'i32', 'i32'], null, flagStateOffsetDirty),
+    __faasm_read_state_offset_ptr: fn(['i32', 'i32', 'i32', 'i32'], 'i32', readStateOffsetPtr),
+    __faasm_push_state: fn(['i32'], null, pushState),
+    __faasm_push_state_partial: fn(['i32'], null, pushStatePartial),
+    __faasm_push_state_partial_mask: fn(['i32', 'i32'], null, pushStatePartialMask),
+    __faasm_pull_state: fn(['i32', 'i32'], null, pullState),
+    __faasm_lock_state_read: fn(['i32'], null, lockStateRead),
+    __faasm_unlock_state_read: fn(['i32'], null, unlockStateRead),
+    __faasm_lock_state_write: fn(['i32'], null, lockStateWrite),
+    __faasm_unlock_state_write: fn(['i32'], null, unlockStateWrite),
+  },
+});

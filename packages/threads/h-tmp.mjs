@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { ProcExit, attachInstance, compose, createHost, lifecycleOf, loadPackages } from '@faasm/abi';
+import { createGuestMemory, ensureNoLiftoff, prepareThreads, shutdownThreads } from '@faasm/threads';
+ensureNoLiftoff();
+const MINI = 'file:///work/main/packages/threads/test/support/mini-wasi.mjs';
+const packages = [MINI, '@faasm/pthreads', '@faasm/openmp'];
+const file = process.argv[2];
+const t0 = performance.now();
+const bytes = readFileSync(file);
+const module = await WebAssembly.compile(bytes);
+const t1 = performance.now();
+const host = createHost({ message: { args: [], env: { OMP_NUM_THREADS: process.argv[3] ?? '2' } } });
+const shared = createGuestMemory(bytes);
+const { importObject } = compose(module, host, await loadPackages(packages), {}, shared ? { env: { memory: shared.memory } } : {});
+const instance = await WebAssembly.instantiate(module, importObject);
+attachInstance(host, instance, shared?.memory);
+lifecycleOf(host).instantiated();
+prepareThreads(host, { module, packages, prewarm: Number(process.argv[4] ?? 0) });
+lifecycleOf(host).beforeCall();
+const wasi = await import(MINI);
+if (process.argv[4]) await new Promise(r => setTimeout(r, 1000));
+const t2 = performance.now();
+let code = 0;
+try { host.exports.function('__wasm_call_ctors')?.(); host.exports.function('_start')(); } catch (e) { code = e instanceof ProcExit ? e.code : (console.error(e), 1); }
+const t3 = performance.now();
+await shutdownThreads(host);
+console.log(wasi.stdoutOf(host).trim(), 'code', code, 'compile', (t1-t0).toFixed(0), 'setup', (t2-t1).toFixed(0), 'run', (t3-t2).toFixed(0));

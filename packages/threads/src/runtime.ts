@@ -1,0 +1,442 @@
+import { Worker } from 'node:worker_threads';
+import { DEFAULT_PACKAGES, GuestTrap, ServiceKey, lifecycleOf, type FaasletHost, type Message } from '@faasm/abi';
+import { describeFailure, failureError, type FailureRecord } from './errors.js';
+import {
+  DISPATCH_RING, FailureKind, Global, JobKind, MAX_SHARED_ARGS, MAX_SLOTS, MAX_TEAMS, PThread,
+  PTHREAD_WORDS, PThreadState, Slot, SLOT_WORDS, SlotState, Team, TEAM_WORDS,
+} from './layout.js';
+import { SharedState, type SharedBlocks } from './shared.js';
+import { WaitAborted, waitWhileEqual } from './sync.js';
+
+/** What workers need to build a thread instance like the main one. */
+export interface ThreadsSetup {
+  /** The compiled guest: workers instantiate the same module (V8 shares the code). */
+  readonly module: WebAssembly.Module;
+  /** Package specifiers `compose` links in workers (default: @faasm/abi's DEFAULT_PACKAGES). */
+  readonly packages?: readonly string[];
+  /** The per-package options given to `compose` for the main instance. */
+  readonly options?: Readonly<Record<string, unknown>>;
+  /** Stack of a thread without a stack-size attribute (bytes, default 1 MiB). */
+  readonly stackSize?: number;
+}
+
+/** Structured-cloneable data a worker boots from. */
+export interface WorkerData {
+  readonly blocks: SharedBlocks;
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+  readonly packages: readonly string[];
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly message: Message;
+  readonly stackSize: number;
+  readonly slot: number;
+  /** The slot's job generation when the worker was spawned (jobs after it are new). */
+  readonly seen: number;
+}
+
+export const DEFAULT_STACK_SIZE = 1024 * 1024;
+/** Bytes below a thread's stack reserved for the OpenMP gtid/btid cells. */
+const CELL_BYTES = 16;
+
+/** Runs one job kind in a worker (registered by @faasm/openmp and @faasm/pthreads). */
+export type JobRunner = (slot: number) => void;
+
+export const THREADS = new ServiceKey<ThreadRuntime>('@faasm/threads');
+
+/**
+ * One thread's view of its Faaslet's thread runtime. The main instance's host has
+ * one with `slot === -1`; each worker's host has one for its slot. All of them share
+ * the same SharedState (control blocks) and the same guest memory.
+ */
+export class ThreadRuntime {
+  readonly shared: SharedState;
+  readonly host: FaasletHost;
+  /** This thread's worker slot, or -1 on the main instance's thread. */
+  readonly slot: number;
+  setup: (ThreadsSetup & { packages: readonly string[] }) | undefined;
+  readonly #runners = new Map<number, JobRunner>();
+  readonly #workers: Worker[] = [];
+  #words: Int32Array | undefined;
+
+  constructor(host: FaasletHost, options: { shared?: SharedState; slot?: number } = {}) {
+    this.host = host;
+    this.shared = options.shared ?? new SharedState();
+    this.slot = options.slot ?? -1;
+  }
+
+  get isWorker(): boolean {
+    return this.slot >= 0;
+  }
+
+  /** True when the guest memory is a SharedArrayBuffer (threads can share it). */
+  get sharedMemory(): boolean {
+    return this.host.memory.attached && this.host.memory.shared;
+  }
+
+  registerRunner(kind: number, runner: JobRunner): void {
+    this.#runners.set(kind, runner);
+  }
+
+  runner(kind: number): JobRunner | undefined {
+    return this.#runners.get(kind);
+  }
+
+  // ---- guest words (locks, condition variables, once controls live in guest memory)
+
+  /** Index of the aligned guest word at `ptr` in `words()`; traps if unaligned or out of bounds. */
+  wordIndex(ptr: number): number {
+    const p = ptr >>> 0;
+    this.host.memory.check(p, 4);
+    if (p & 3) throw new Error(`unaligned synchronisation object at 0x${p.toString(16)}`);
+    return p >>> 2;
+  }
+
+  /**
+   * An Int32Array over the guest's memory (rebuilt after growth). Atomics work on it
+   * whether or not the memory is shared; only waiting needs a shared memory.
+   */
+  words(): Int32Array {
+    const buffer = this.host.memory.memory.buffer;
+    if (!this.#words || this.#words.buffer !== buffer) this.#words = new Int32Array(buffer);
+    return this.#words;
+  }
+
+  // ---- workers
+
+  #requireSetup(where: string): NonNullable<ThreadRuntime['setup']> {
+    if (!this.setup) throw new GuestTrap(where, 'threads are not prepared for this Faaslet: call prepareThreads(host, { module }) after instantiating');
+    if (!this.sharedMemory) throw new GuestTrap(where, 'the guest memory is not shared (build with faasm cc --threads)');
+    return this.setup;
+  }
+
+  #spawn(slot: number, seen: number): void {
+    const setup = this.setup!;
+    const data: WorkerData = {
+      blocks: this.shared.blocks,
+      module: setup.module,
+      memory: this.host.memory.memory,
+      packages: setup.packages,
+      options: setup.options ?? {},
+      message: this.host.message,
+      stackSize: setup.stackSize ?? DEFAULT_STACK_SIZE,
+      slot,
+      seen,
+    };
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: data });
+    worker.unref();
+    // Only reached if the event loop runs: failures are reported through the slot.
+    worker.on('error', (e) => this.host.log.warn(`thread worker ${slot} failed: ${e.message}`));
+    this.#workers.push(worker);
+  }
+
+  /** Starts `count` idle workers ahead of the first fork or pthread_create. */
+  prewarm(count: number): void {
+    this.#requireSetup('prewarm');
+    const slots = this.shared.slots;
+    let started = 0;
+    for (let s = 0; s < MAX_SLOTS && started < count; s++) {
+      const at = s * SLOT_WORDS;
+      if (Atomics.compareExchange(slots, at + Slot.STATE, SlotState.FREE, SlotState.BUSY) !== SlotState.FREE) continue;
+      this.#spawn(s, Atomics.load(slots, at + Slot.GEN));
+      Atomics.store(slots, at + Slot.STATE, SlotState.IDLE);
+      started++;
+    }
+  }
+
+  /** Claims an idle worker (or starts one) and gives it a stack; returns the slot. */
+  #claim(where: string, stackSize: number): number {
+    const slots = this.shared.slots;
+    let slot = -1;
+    for (let s = 0; s < MAX_SLOTS && slot < 0; s++) {
+      if (s === this.slot) continue;
+      if (Atomics.compareExchange(slots, s * SLOT_WORDS + Slot.STATE, SlotState.IDLE, SlotState.BUSY) === SlotState.IDLE) slot = s;
+    }
+    if (slot < 0) {
+      for (let s = 0; s < MAX_SLOTS && slot < 0; s++) {
+        const at = s * SLOT_WORDS;
+        if (Atomics.compareExchange(slots, at + Slot.STATE, SlotState.FREE, SlotState.BUSY) === SlotState.FREE) {
+          this.#spawn(s, Atomics.load(slots, at + Slot.GEN));
+          slot = s;
+        }
+      }
+    }
+    if (slot < 0) throw new GuestTrap(where, `too many threads (at most ${MAX_SLOTS} workers per Faaslet)`);
+    this.#allocate(slot, stackSize);
+    return slot;
+  }
+
+  /**
+   * Stack, TLS block and gtid cells of a slot, from the guest's malloc (never by
+   * growing memory: dlmalloc owns [__heap_base, size) after its first call). Kept
+   * across jobs; re-made after a restore (the heap they lived in was reset).
+   */
+  #allocate(slot: number, stackSize: number): void {
+    const slots = this.shared.slots;
+    const at = slot * SLOT_WORDS;
+    const epoch = Atomics.load(this.shared.global, Global.EPOCH);
+    const current = Atomics.load(slots, at + Slot.EPOCH) === epoch && slots[at + Slot.STACK_TOP] !== 0;
+    if (current && slots[at + Slot.STACK_SIZE]! >= stackSize) return;
+    const exports = this.host.exports;
+    if (current) {
+      exports.free(slots[at + Slot.STACK_BASE]!);
+      exports.free(slots[at + Slot.TLS_ALLOC]!);
+    }
+    const size = Math.max(stackSize, 16 * 1024);
+    const base = exports.malloc(size + CELL_BYTES + 16);
+    if (base === 0) throw new Error('out of memory allocating a thread stack');
+    const top = (base + CELL_BYTES + 16 + size) & ~15;
+    const tlsSize = Number(exports.global('__tls_size')?.value ?? 0);
+    const tlsAlign = Math.max(1, Number(exports.global('__tls_align')?.value ?? 1));
+    let tlsAlloc = 0;
+    let tlsBlock = 0;
+    if (tlsSize > 0) {
+      tlsAlloc = exports.malloc(tlsSize + tlsAlign);
+      if (tlsAlloc === 0) throw new Error('out of memory allocating a TLS block');
+      tlsBlock = Math.ceil(tlsAlloc / tlsAlign) * tlsAlign;
+    }
+    slots[at + Slot.STACK_BASE] = base;
+    slots[at + Slot.STACK_TOP] = top;
+    slots[at + Slot.STACK_SIZE] = size;
+    slots[at + Slot.CELLS] = (base + 15) & ~15;
+    slots[at + Slot.TLS_ALLOC] = tlsAlloc;
+    slots[at + Slot.TLS_BLOCK] = tlsBlock;
+    Atomics.store(slots, at + Slot.EPOCH, epoch);
+  }
+
+  /**
+   * Hands a job to a worker: `fill(at)` writes its words (offset of the slot in
+   * `shared.slots`). The worker sees the new generation (spinning, then waiting).
+   */
+  dispatch(where: string, kind: number, fill: (slots: Int32Array, at: number) => void, stackSize?: number): number {
+    const setup = this.#requireSetup(where);
+    const slot = this.#claim(where, stackSize ?? setup.stackSize ?? DEFAULT_STACK_SIZE);
+    const slots = this.shared.slots;
+    const at = slot * SLOT_WORDS;
+    slots[at + Slot.KIND] = kind;
+    fill(slots, at);
+    Atomics.add(slots, at + Slot.GEN, 1);
+    Atomics.notify(slots, at + Slot.GEN);
+    return slot;
+  }
+
+  /** Stops the workers this thread started (idle ones leave their loop; others are terminated). */
+  async shutdown(): Promise<void> {
+    const slots = this.shared.slots;
+    for (let s = 0; s < MAX_SLOTS; s++) {
+      const at = s * SLOT_WORDS;
+      if (Atomics.compareExchange(slots, at + Slot.STATE, SlotState.IDLE, SlotState.BUSY) === SlotState.IDLE) {
+        slots[at + Slot.KIND] = JobKind.EXIT;
+        Atomics.add(slots, at + Slot.GEN, 1);
+        Atomics.notify(slots, at + Slot.GEN);
+      }
+    }
+    const workers = this.#workers.splice(0);
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+
+  // ---- failures
+
+  /** Records a job's failure where its waiter looks (team block or pthread entry). */
+  recordFailure(kind: number, target: number, error: unknown): void {
+    const record = describeFailure(error);
+    if (kind === JobKind.OPENMP) this.failTeam(target, record);
+    else if (kind === JobKind.PTHREAD) {
+      const at = target * PTHREAD_WORDS;
+      const p = this.shared.pthreads;
+      p[at + PThread.EXIT_CODE] = record.code;
+      this.shared.writeMessage({ pthread: target }, record.message);
+      Atomics.store(p, at + PThread.ERROR_KIND, record.kind);
+    }
+  }
+
+  /** Marks a team failed (first failure wins) and wakes its waiters. */
+  failTeam(team: number, record: FailureRecord): void {
+    const t = this.shared.teams;
+    const at = team * TEAM_WORDS;
+    if (Atomics.compareExchange(t, at + Team.ERROR, 0, 1) !== 0) return;
+    t[at + Team.ERROR_KIND] = record.kind;
+    t[at + Team.EXIT_CODE] = record.code;
+    this.shared.writeMessage({ team }, record.message);
+    Atomics.store(t, at + Team.ERROR, 2);
+    Atomics.notify(t, at + Team.BAR_GEN);
+    Atomics.notify(t, at + Team.FINISHED);
+  }
+
+  /** A detached thread failed: kept until the embedder asks (takeThreadError). */
+  recordOrphan(error: unknown): void {
+    const record = describeFailure(error);
+    const g = this.shared.global;
+    if (Atomics.compareExchange(g, Global.ORPHAN, 0, -1) !== 0) return;
+    g[Global.ORPHAN_CODE] = record.code;
+    this.shared.writeMessage({ orphan: true }, record.message);
+    Atomics.store(g, Global.ORPHAN, record.kind);
+  }
+
+  /** The failure of a detached thread, if any (cleared). */
+  takeOrphanError(): Error | undefined {
+    const g = this.shared.global;
+    const kind = Atomics.load(g, Global.ORPHAN);
+    if (kind <= 0) return undefined;
+    const error = failureError('pthread (detached)', {
+      kind: kind as FailureRecord['kind'], code: g[Global.ORPHAN_CODE]!, message: this.shared.readMessage({ orphan: true }),
+    });
+    Atomics.store(g, Global.ORPHAN, 0);
+    return error;
+  }
+
+  // ---- OpenMP teams (the generic fork/join and barrier; @faasm/openmp drives them)
+
+  /** Claims and resets a team block for `size` threads. */
+  claimTeam(
+    where: string, size: number, microtask: number, args: readonly number[],
+    icvs: { nthreads: number; schedKind: number; schedChunk: number }, level: number,
+  ): number {
+    if (args.length > MAX_SHARED_ARGS) throw new GuestTrap(where, `${args.length} shared variables (at most ${MAX_SHARED_ARGS})`);
+    const t = this.shared.teams;
+    for (let team = 0; team < MAX_TEAMS; team++) {
+      const at = team * TEAM_WORDS;
+      if (Atomics.compareExchange(t, at + Team.CLAIMED, 0, 1) !== 0) continue;
+      t.fill(0, at + 1, at + TEAM_WORDS);
+      t[at + Team.SIZE] = size;
+      t[at + Team.MICROTASK] = microtask;
+      t[at + Team.ARGC] = args.length;
+      t[at + Team.NTHREADS_ICV] = icvs.nthreads;
+      t[at + Team.SCHED_KIND] = icvs.schedKind;
+      t[at + Team.SCHED_CHUNK] = icvs.schedChunk;
+      t[at + Team.LEVEL] = level;
+      for (let r = 0; r < DISPATCH_RING; r++) t[at + Team.DISPATCH + r * 4] = r;
+      for (let i = 0; i < args.length; i++) t[at + Team.ARGS + i] = args[i]!;
+      return team;
+    }
+    throw new GuestTrap(where, `too many concurrent parallel regions (at most ${MAX_TEAMS})`);
+  }
+
+  /** A check for waits inside a team: reports when another thread failed. */
+  teamAbort(team: number): () => string | undefined {
+    const t = this.shared.teams;
+    const index = team * TEAM_WORDS + Team.ERROR;
+    return () => (Atomics.load(t, index) !== 0 ? 'parallel region aborted: another thread failed' : undefined);
+  }
+
+  /** Sense-reversing barrier over the team's counter and generation words. */
+  barrier(team: number, size: number): void {
+    if (size <= 1) return;
+    const t = this.shared.teams;
+    const at = team * TEAM_WORDS;
+    const gen = Atomics.load(t, at + Team.BAR_GEN);
+    if (Atomics.add(t, at + Team.BAR_COUNT, 1) === size - 1) {
+      Atomics.store(t, at + Team.BAR_COUNT, 0);
+      Atomics.add(t, at + Team.BAR_GEN, 1);
+      Atomics.notify(t, at + Team.BAR_GEN);
+      return;
+    }
+    waitWhileEqual(t, at + Team.BAR_GEN, gen, this.teamAbort(team));
+  }
+
+  /**
+   * Runs a parallel region: threads 1..size-1 on workers, thread 0 (`master`) on the
+   * calling thread, then waits for all of them. The first failure is rethrown here.
+   */
+  fork(where: string, team: number, size: number, master: () => void): void {
+    const t = this.shared.teams;
+    const at = team * TEAM_WORDS;
+    let masterError: unknown;
+    let started = 0;
+    try {
+      for (let n = 1; n < size; n++) {
+        this.dispatch(where, JobKind.OPENMP, (slots, s) => {
+          slots[s + Slot.TARGET] = team;
+          slots[s + Slot.THREAD_NUM] = n;
+        });
+        started++;
+      }
+    } catch (e) {
+      // Threads already started must still be joined: failing the team aborts them.
+      masterError = e;
+    }
+    if (masterError === undefined) {
+      try {
+        master();
+      } catch (e) {
+        masterError = e;
+      }
+    }
+    if (masterError !== undefined && !(masterError instanceof WaitAborted)) this.failTeam(team, describeFailure(masterError));
+    for (;;) {
+      const done = Atomics.load(t, at + Team.FINISHED);
+      if (done >= started) break;
+      Atomics.wait(t, at + Team.FINISHED, done, 50);
+    }
+    const failed = Atomics.load(t, at + Team.ERROR) === 2;
+    const record: FailureRecord | undefined = failed
+      ? { kind: t[at + Team.ERROR_KIND] as FailureRecord['kind'], code: t[at + Team.EXIT_CODE]!, message: this.shared.readMessage({ team }) }
+      : undefined;
+    Atomics.store(t, at + Team.CLAIMED, 0);
+    if (masterError !== undefined && !(masterError instanceof WaitAborted)) throw masterError;
+    if (record && record.kind !== FailureKind.NONE) throw failureError(where, record);
+    if (masterError !== undefined) throw masterError;
+  }
+
+  // ---- pthread entries
+
+  /** Claims a pthread entry; returns its index (1..MAX-1) and the new pthread_t. */
+  claimPThread(): { index: number; id: number } | undefined {
+    const p = this.shared.pthreads;
+    for (let i = 1; i < p.length / PTHREAD_WORDS; i++) {
+      const at = i * PTHREAD_WORDS;
+      if (Atomics.compareExchange(p, at + PThread.STATE, PThreadState.FREE, PThreadState.CLAIMING) !== PThreadState.FREE) continue;
+      const gen = p[at + PThread.GEN]! + 1;
+      p[at + PThread.GEN] = gen;
+      // ids from 129 up: 1 is the main thread, 2..65 the workers between pthreads
+      const id = (gen + 1) * 64 + i;
+      p[at + PThread.ID] = id;
+      p[at + PThread.DETACHED] = 0;
+      p[at + PThread.RESULT] = 0;
+      p[at + PThread.ERROR_KIND] = 0;
+      p[at + PThread.EXIT_CODE] = 0;
+      return { index: i, id };
+    }
+    return undefined;
+  }
+}
+
+/** The thread runtime of a host (created on first use: the main thread's). */
+export function threadsOf(host: FaasletHost): ThreadRuntime {
+  let runtime = host.services.get(THREADS);
+  if (!runtime) {
+    runtime = new ThreadRuntime(host);
+    host.services.provide(THREADS, runtime);
+  }
+  return runtime;
+}
+
+/**
+ * What the embedder (the runtime, or a test harness) calls once the main instance
+ * exists: gives the thread runtime the compiled module and how to compose worker
+ * instances, and registers the lifecycle hook that re-makes thread stacks after a
+ * restore. `prewarm` starts that many workers now.
+ */
+export function prepareThreads(host: FaasletHost, setup: ThreadsSetup & { prewarm?: number }): ThreadRuntime {
+  const runtime = threadsOf(host);
+  const first = runtime.setup === undefined;
+  runtime.setup = { ...setup, packages: setup.packages ?? DEFAULT_PACKAGES };
+  if (first) {
+    lifecycleOf(host).register({
+      name: '@faasm/threads',
+      // Thread stacks and TLS blocks live in the heap the restore just reset.
+      restore: () => void Atomics.add(runtime.shared.global, Global.EPOCH, 1),
+    });
+  }
+  if (setup.prewarm && runtime.sharedMemory) runtime.prewarm(setup.prewarm);
+  return runtime;
+}
+
+/** The failure of a detached thread of this Faaslet since the last check, if any. */
+export function takeThreadError(host: FaasletHost): Error | undefined {
+  return host.services.get(THREADS)?.takeOrphanError();
+}
+
+/** Stops a Faaslet's thread workers. */
+export async function shutdownThreads(host: FaasletHost): Promise<void> {
+  await host.services.get(THREADS)?.shutdown();
+}

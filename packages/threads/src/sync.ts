@@ -1,0 +1,86 @@
+/**
+ * Spin-then-wait primitives on Int32Array words (SharedArrayBuffer-backed: the
+ * runtime's control blocks or the guest's shared memory). Spinning first keeps the
+ * fast path off the futex (THREADS.md: wake-ups cost microseconds, spins ~0.3 µs).
+ */
+
+export const SPINS = 20_000;
+/** Waits are sliced so a waiter notices a failed team even if nobody wakes it. */
+const SLICE_MS = 50;
+
+/** Thrown by a wait whose `abort` check fires (a failed team, a shutdown). */
+export class WaitAborted extends Error {
+  override readonly name = 'WaitAborted';
+  /** Crosses host imports untouched (see @faasm/abi isControlFlow). */
+  readonly controlFlow = true;
+}
+
+/**
+ * Returns once `view[index] !== value`. `abort` runs between wait slices; if it
+ * returns a message, the wait throws WaitAborted with it.
+ */
+export function waitWhileEqual(
+  view: Int32Array,
+  index: number,
+  value: number,
+  abort?: () => string | undefined,
+  spins: number = SPINS,
+): number {
+  for (let i = 0; i < spins; i++) {
+    const now = Atomics.load(view, index);
+    if (now !== value) return now;
+  }
+  for (;;) {
+    const now = Atomics.load(view, index);
+    if (now !== value) return now;
+    Atomics.wait(view, index, value, abort ? SLICE_MS : Infinity);
+    if (abort) {
+      const reason = abort();
+      if (reason !== undefined) throw new WaitAborted(reason);
+    }
+  }
+}
+
+/**
+ * Waits until `view[index] !== value` or `deadline` (ms, performance.now() clock).
+ * Returns false on timeout.
+ */
+export function waitUntil(view: Int32Array, index: number, value: number, deadline: number): boolean {
+  for (;;) {
+    if (Atomics.load(view, index) !== value) return true;
+    const left = deadline - performance.now();
+    if (left <= 0) return false;
+    Atomics.wait(view, index, value, left);
+  }
+}
+
+/**
+ * Acquires the futex lock word at `index` (0 free, 1 held, 2 held with waiters;
+ * Drepper, "Futexes Are Tricky", mutex 3).
+ */
+export function lockWord(view: Int32Array, index: number, spins = 100): void {
+  let c = Atomics.compareExchange(view, index, 0, 1);
+  if (c === 0) return;
+  for (let i = 0; i < spins; i++) {
+    c = Atomics.compareExchange(view, index, 0, 1);
+    if (c === 0) return;
+  }
+  if (c !== 2) c = Atomics.exchange(view, index, 2);
+  while (c !== 0) {
+    Atomics.wait(view, index, 2);
+    c = Atomics.exchange(view, index, 2);
+  }
+}
+
+/** Tries the lock word once: true if acquired. */
+export function tryLockWord(view: Int32Array, index: number): boolean {
+  return Atomics.compareExchange(view, index, 0, 1) === 0;
+}
+
+/** Releases a lock word taken by lockWord/tryLockWord. */
+export function unlockWord(view: Int32Array, index: number): void {
+  if (Atomics.sub(view, index, 1) !== 1) {
+    Atomics.store(view, index, 0);
+    Atomics.notify(view, index, 1);
+  }
+}

@@ -1,0 +1,55 @@
+// Test harness: runs a guest end to end like the runtime will (shared memory from the
+// binary, compose, instantiate, prepareThreads, ctors, _start), on the test's thread.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ProcExit, attachInstance, compose, createHost, lifecycleOf, loadPackages, type FaasletHost } from '@faasm/abi';
+// The built package (not ./runtime.js): @faasm/pthreads and @faasm/openmp load it too,
+// and they must share its service keys.
+import { createGuestMemory, ensureNoLiftoff, prepareThreads, shutdownThreads, takeThreadError } from '@faasm/threads';
+
+export const MINI_WASI = pathToFileURL(fileURLToPath(new URL('../test/support/mini-wasi.mjs', import.meta.url))).href;
+export const TEST_PACKAGES = [MINI_WASI, '@faasm/pthreads', '@faasm/openmp'];
+
+export interface GuestRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  error: Error | undefined;
+  host: FaasletHost;
+}
+
+export async function runGuest(
+  wasm: string | URL,
+  options: { args?: string[]; env?: Record<string, string>; packages?: string[]; workerPackages?: string[]; keep?: boolean } = {},
+): Promise<GuestRun> {
+  ensureNoLiftoff();
+  const bytes = readFileSync(wasm);
+  const module = await WebAssembly.compile(bytes);
+  const host = createHost({ message: { args: options.args ?? [], env: options.env ?? {} } });
+  const packages = options.packages ?? TEST_PACKAGES;
+  const shared = createGuestMemory(bytes);
+  const memoryImport = shared ? { [shared.import.module]: { [shared.import.name]: shared.memory } } : {};
+  const { importObject } = compose(module, host, await loadPackages(packages), {}, memoryImport);
+  const instance = await WebAssembly.instantiate(module, importObject);
+  attachInstance(host, instance, shared?.memory);
+  lifecycleOf(host).instantiated();
+  prepareThreads(host, { module, packages: options.workerPackages ?? packages });
+  lifecycleOf(host).beforeCall();
+  const wasi = (await import(MINI_WASI)) as { stdoutOf(h: FaasletHost): string; stderrOf(h: FaasletHost): string };
+  let code = 0;
+  let error: Error | undefined;
+  try {
+    host.exports.function('__wasm_call_ctors')?.();
+    host.exports.function('_start')!();
+  } catch (e) {
+    if (e instanceof ProcExit) code = e.code;
+    else {
+      code = 1;
+      error = e as Error;
+    }
+  } finally {
+    if (!options.keep) await shutdownThreads(host);
+  }
+  error ??= takeThreadError(host);
+  return { code, stdout: wasi.stdoutOf(host), stderr: wasi.stderrOf(host), error, host };
+}

@@ -1,0 +1,96 @@
+/**
+ * A thread worker: one instance of the guest module over the Faaslet's shared memory,
+ * composed with the same packages and options as the main instance. It never calls
+ * `_start` (lld's start function initialises memory once, guarded by an atomic flag);
+ * it waits for jobs on its slot (spin, then Atomics.wait) and runs them on its own
+ * stack and TLS block. Failures are written to shared memory for the waiting thread:
+ * its event loop may be blocked, so worker `error` events would be lost.
+ */
+import { workerData } from 'node:worker_threads';
+import { ensureNoLiftoff } from './flags.js';
+
+ensureNoLiftoff();
+
+const { attachInstance, compose, createHost, lifecycleOf, loadPackages } = await import('@faasm/abi');
+const { FailureKind, JobKind, PThread, PTHREAD_WORDS, PThreadState, Slot, SLOT_WORDS, SlotState, Team, TEAM_WORDS } = await import('./layout.js');
+const { SharedState } = await import('./shared.js');
+const { THREADS, ThreadRuntime } = await import('./runtime.js');
+const { waitWhileEqual } = await import('./sync.js');
+
+type Data = import('./runtime.js').WorkerData;
+const data = workerData as Data;
+const shared = new SharedState(data.blocks);
+const host = createHost({ message: data.message });
+const runtime = new ThreadRuntime(host, { shared, slot: data.slot });
+runtime.setup = { module: data.module, packages: data.packages, options: data.options, stackSize: data.stackSize };
+host.services.provide(THREADS, runtime);
+
+let bootError: unknown;
+let stackPointer: WebAssembly.Global | undefined;
+let initTls: ((block: number) => void) | undefined;
+try {
+  const memoryImport = WebAssembly.Module.imports(data.module).find((i) => i.kind === 'memory');
+  if (!memoryImport) throw new Error('the module does not import its memory: build with faasm cc --threads');
+  const { importObject } = compose(data.module, host, await loadPackages(data.packages), data.options, {
+    [memoryImport.module]: { [memoryImport.name]: data.memory },
+  });
+  const instance = new WebAssembly.Instance(data.module, importObject);
+  attachInstance(host, instance, data.memory);
+  lifecycleOf(host).instantiated();
+  stackPointer = host.exports.global('__stack_pointer');
+  if (!stackPointer) throw new Error('the module does not export __stack_pointer: build with faasm cc --threads');
+  initTls = host.exports.function('__wasm_init_tls') as ((block: number) => void) | undefined;
+} catch (e) {
+  bootError = e;
+}
+
+const slots = shared.slots;
+const at = data.slot * SLOT_WORDS;
+Atomics.store(slots, at + Slot.READY, 1);
+
+/** Signals the thread waiting for this job (fork join or pthread_join). */
+function complete(kind: number, target: number): void {
+  if (kind === JobKind.OPENMP) {
+    const index = target * TEAM_WORDS + Team.FINISHED;
+    Atomics.add(shared.teams, index, 1);
+    Atomics.notify(shared.teams, index);
+    return;
+  }
+  if (kind === JobKind.PTHREAD) {
+    const p = shared.pthreads;
+    const entry = target * PTHREAD_WORDS;
+    Atomics.store(p, entry + PThread.STATE, PThreadState.FINISHED);
+    Atomics.notify(p, entry + PThread.STATE);
+    // A detached thread frees its own entry (pthread_detach races for the same CAS).
+    if (Atomics.load(p, entry + PThread.DETACHED) === 1) {
+      if (Atomics.compareExchange(p, entry + PThread.STATE, PThreadState.FINISHED, PThreadState.FREE) === PThreadState.FINISHED) {
+        if (p[entry + PThread.ERROR_KIND] !== FailureKind.NONE) runtime.recordOrphan(new Error(shared.readMessage({ pthread: target })));
+      }
+    }
+  }
+}
+
+let seen = data.seen;
+for (;;) {
+  seen = waitWhileEqual(slots, at + Slot.GEN, seen);
+  const kind = slots[at + Slot.KIND]!;
+  if (kind === JobKind.EXIT) break;
+  const target = slots[at + Slot.TARGET]!;
+  try {
+    if (bootError !== undefined) throw bootError;
+    stackPointer!.value = slots[at + Slot.STACK_TOP]!;
+    const tls = slots[at + Slot.TLS_BLOCK]!;
+    // Fresh thread-locals for every pthread; OpenMP threadprivate data persists
+    // across parallel regions on the same worker, as with libomp's thread pool.
+    if (tls !== 0 && initTls && (kind === JobKind.PTHREAD || host.exports.global('__tls_base')?.value !== tls)) initTls(tls);
+    const run = runtime.runner(kind);
+    if (!run) throw new Error(`no runner for job kind ${kind} (is its package linked?)`);
+    run(data.slot);
+  } catch (e) {
+    runtime.recordFailure(kind, target, e);
+  }
+  Atomics.store(slots, at + Slot.STATE, SlotState.IDLE);
+  complete(kind, target);
+}
+Atomics.store(slots, at + Slot.STATE, SlotState.FREE);
+Atomics.store(slots, at + Slot.READY, 0);

@@ -1,0 +1,80 @@
+import type { FiletypeCode } from './constants.js';
+
+/**
+ * The filesystem behind the fd table. Paths are backend paths: absolute, `/`-separated,
+ * already resolved and sandboxed by the caller (see resolve.ts); a backend never sees a
+ * guest path. Handles are small integers the backend owns. Errors are thrown as
+ * `ErrnoError` or as Node-style errors with an `E...` `code` (mapped by errnoFromNode).
+ * A third backend is one file implementing this interface.
+ */
+export interface FsBackend {
+  readonly kind: 'node' | 'memory';
+  /** Whether handles and paths are valid in every thread of the process (Node fds are). */
+  readonly processWide: boolean;
+  lstat(path: string): FileStat;
+  fstat(handle: number): FileStat;
+  open(path: string, request: OpenRequest): number;
+  close(handle: number): void;
+  /** Reads into `buffer`; `position` null reads at (and advances) the handle's stream position. */
+  read(handle: number, buffer: Uint8Array, position: number | null): number;
+  /** Writes `buffer`; `position` null writes at the stream position. APPEND is the fd table's job. */
+  write(handle: number, buffer: Uint8Array, position: number | null): number;
+  ftruncate(handle: number, size: number): void;
+  /** Sets times in nanoseconds since the epoch; undefined leaves a time unchanged. */
+  futimes(handle: number, atim: bigint | undefined, mtim: bigint | undefined): void;
+  utimes(path: string, atim: bigint | undefined, mtim: bigint | undefined): void;
+  fsync(handle: number, dataOnly: boolean): void;
+  /** Entries of a directory, without `.` and `..`. `ino` 0 means unknown (WASI allows it). */
+  readdir(path: string): DirEntry[];
+  mkdir(path: string): void;
+  rmdir(path: string): void;
+  unlink(path: string): void;
+  rename(from: string, to: string): void;
+  link(from: string, to: string): void;
+  symlink(target: string, path: string): void;
+  readlink(path: string): string;
+  /**
+   * The real path of an open handle when the backend can race with outside changes
+   * (Linux /proc/self/fd); undefined when it cannot tell. Used to verify that an opened
+   * file lies inside its preopen.
+   */
+  readonly realpathOf?: ((handle: number) => string | undefined) | undefined;
+  /** Canonical form of a preopen's host path (symlinks resolved). */
+  realpath(path: string): string;
+}
+
+export interface FileStat {
+  dev: bigint;
+  ino: bigint;
+  filetype: FiletypeCode;
+  nlink: bigint;
+  size: bigint;
+  atimNs: bigint;
+  mtimNs: bigint;
+  ctimNs: bigint;
+}
+
+export interface DirEntry {
+  name: string;
+  filetype: FiletypeCode;
+  ino: bigint;
+}
+
+export interface OpenRequest {
+  read: boolean;
+  write: boolean;
+  create: boolean;
+  exclusive: boolean;
+  truncate: boolean;
+  directory: boolean;
+  /** Fail with LOOP if the final component is a symlink. */
+  noFollow: boolean;
+  sync: boolean;
+  dsync: boolean;
+}
+
+/** Joins a backend directory path and a relative component list. */
+export function joinPath(root: string, rel: readonly string[]): string {
+  if (rel.length === 0) return root;
+  return root === '/' ? `/${rel.join('/')}` : `${root}/${rel.join('/')}`;
+}

@@ -1,0 +1,336 @@
+import { Errno, ErrnoError } from '@faasm/abi';
+import type { FsBackend } from './backend.js';
+
+/** How many fds a Faaslet may hold (fd numbers are 0..MAX_FDS-1). */
+export const MAX_FDS = 1024;
+/** Longest directory path (relative to its preopen) an fd can remember. */
+export const MAX_PATH_BYTES = 4096;
+
+const HEADER_INTS = 16;
+const SLOT_INTS = 16;
+const FDS_AT = HEADER_INTS;
+const DESCS_AT = FDS_AT + MAX_FDS * SLOT_INTS;
+const PATHS_AT_BYTES = (DESCS_AT + MAX_FDS * SLOT_INTS) * 4;
+const BUFFER_BYTES = PATHS_AT_BYTES + MAX_FDS * MAX_PATH_BYTES;
+
+/** fd slot fields (Int32 offsets inside a slot). */
+const F = { USED: 0, GEN: 1, DESC: 2, ROOT: 3, PREOPEN: 4, RB_LO: 5, RB_HI: 6, RI_LO: 7, RI_HI: 8 } as const;
+/** Open file description fields: shared by dup'd fds, as in POSIX. Position is an f64 at int 14. */
+const D = { REFS: 0, KIND: 1, HANDLE: 2, FILETYPE: 3, FDFLAGS: 4, MODE: 5, PATHLEN: 6, ROOT: 7, GEN: 8, POS: 14 } as const;
+
+/** What an open file description is. */
+export const DescKind = { STDIN: 1, STDOUT: 2, STDERR: 3, FILE: 4 } as const;
+export type DescKindCode = (typeof DescKind)[keyof typeof DescKind];
+
+/**
+ * MODE bits: STREAM = not seekable (read/write at the stream position); PINNED = held by
+ * the snapshot; DESYNC = the tracked position differs from the handle's own (after a
+ * seek or an append), so I/O must be positional.
+ */
+export const Mode = { STREAM: 1, PINNED: 4, DESYNC: 8 } as const;
+
+/** Filetype not determined yet (opened by the fast path; fstat on first need). */
+export const FILETYPE_UNKNOWN = 255;
+
+/** A preopened directory: its guest name and its backend path (canonical). */
+export interface Preopen {
+  guest: string;
+  host: string;
+}
+
+/**
+ * Everything a worker needs to attach to a Faaslet's fd table (structured-cloneable):
+ * pass it as `WasiOptions.table` when linking the same Faaslet's threads in other workers.
+ */
+export interface FdTableHandle {
+  buffer: SharedArrayBuffer;
+  preopens: Preopen[];
+  fs: 'node' | 'memory';
+}
+
+export interface NewDesc {
+  kind: DescKindCode;
+  handle: number;
+  filetype: number;
+  fdflags: number;
+  mode: number;
+  root: number;
+  path: string;
+}
+
+/** A saved table (lifecycle snapshot): the metadata and the paths of live descriptions. */
+export interface FdTableSnapshot {
+  ints: Int32Array;
+  paths: Map<number, Uint8Array>;
+}
+
+const ENC = new TextEncoder();
+const DEC = new TextDecoder();
+
+/**
+ * The fd table, kept in a SharedArrayBuffer so every worker running a thread of the same
+ * Faaslet sees one table (THREADS.md). fd slots point at open file descriptions, which
+ * hold the backend handle, position and flags; `dup` shares a description. Slot claims
+ * use Atomics.compareExchange; fields are plain stores (a guest cannot use an fd before
+ * the call that creates it returns).
+ */
+export class FdTable {
+  readonly handle: FdTableHandle;
+  readonly i32: Int32Array;
+  readonly f64: Float64Array;
+  readonly #u8: Uint8Array;
+  readonly #backend: FsBackend;
+  /** Per-thread cache of decoded description paths: desc → [gen-stamp, path]. */
+  readonly #paths = new Map<number, { stamp: number; path: string }>();
+
+  constructor(handle: FdTableHandle, backend: FsBackend) {
+    if (handle.buffer.byteLength < BUFFER_BYTES) throw new Error('fd table buffer too small');
+    this.handle = handle;
+    this.#backend = backend;
+    this.i32 = new Int32Array(handle.buffer, 0, BUFFER_BYTES / 4);
+    this.f64 = new Float64Array(handle.buffer, 0, BUFFER_BYTES / 8);
+    this.#u8 = new Uint8Array(handle.buffer);
+  }
+
+  /** A fresh zeroed buffer for a table. */
+  static allocate(): SharedArrayBuffer {
+    return new SharedArrayBuffer(BUFFER_BYTES);
+  }
+
+  get preopens(): Preopen[] {
+    return this.handle.preopens;
+  }
+
+  /** The Int32 base of fd's slot, or -1 if fd is not open. */
+  slot(fd: number): number {
+    if (fd >>> 0 !== fd || fd >= MAX_FDS) return -1;
+    const s = FDS_AT + fd * SLOT_INTS;
+    return this.i32[s + F.USED] === 1 ? s : -1;
+  }
+
+  /** The Int32 base of the description of an fd slot. */
+  desc(slot: number): number {
+    return DESCS_AT + this.i32[slot + F.DESC]! * SLOT_INTS;
+  }
+
+  /** fd slot base, or throws BADF. */
+  require(fd: number): number {
+    const s = this.slot(fd);
+    if (s < 0) throw new ErrnoError(Errno.BADF);
+    return s;
+  }
+
+  kind(d: number): number { return this.i32[d + D.KIND]!; }
+  handleOf(d: number): number { return this.i32[d + D.HANDLE]!; }
+  fdflags(d: number): number { return this.i32[d + D.FDFLAGS]!; }
+  setFdflags(d: number, flags: number): void { this.i32[d + D.FDFLAGS] = flags; }
+  mode(d: number): number { return this.i32[d + D.MODE]!; }
+  setMode(d: number, mode: number): void { this.i32[d + D.MODE] = mode; }
+  filetype(d: number): number { return this.i32[d + D.FILETYPE]!; }
+  setFiletype(d: number, t: number): void { this.i32[d + D.FILETYPE] = t; }
+  position(d: number): number { return this.f64[(d + D.POS) >> 1]!; }
+  setPosition(d: number, p: number): void { this.f64[(d + D.POS) >> 1] = p; }
+  root(slot: number): number { return this.i32[slot + F.ROOT]!; }
+  preopenOf(slot: number): number { return this.i32[slot + F.PREOPEN]!; }
+  rightsLo(slot: number): number { return this.i32[slot + F.RB_LO]!; }
+  rights(slot: number): [bigint, bigint] {
+    const i = this.i32;
+    const u = (lo: number, hi: number) => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+    return [u(i[slot + F.RB_LO]!, i[slot + F.RB_HI]!), u(i[slot + F.RI_LO]!, i[slot + F.RI_HI]!)];
+  }
+  inheritingLo(slot: number): number { return this.i32[slot + F.RI_LO]!; }
+  setRights(slot: number, base: bigint, inheriting: bigint): void {
+    const i = this.i32;
+    i[slot + F.RB_LO] = Number(base & 0xffffffffn) | 0;
+    i[slot + F.RB_HI] = Number((base >> 32n) & 0xffffffffn) | 0;
+    i[slot + F.RI_LO] = Number(inheriting & 0xffffffffn) | 0;
+    i[slot + F.RI_HI] = Number((inheriting >> 32n) & 0xffffffffn) | 0;
+  }
+
+  /** The path of a description, relative to its preopen root, as components. */
+  path(d: number): string {
+    const len = this.i32[d + D.PATHLEN]!;
+    if (len === 0) return '';
+    const stamp = this.i32[d + D.GEN]!;
+    const cached = this.#paths.get(d);
+    if (cached && cached.stamp === stamp) return cached.path;
+    const at = PATHS_AT_BYTES + ((d - DESCS_AT) / SLOT_INTS) * MAX_PATH_BYTES;
+    const path = DEC.decode(this.#u8.slice(at, at + len));
+    this.#paths.set(d, { stamp, path });
+    return path;
+  }
+
+  /** Changes whenever the description slot is reused (cache key). */
+  descGen(d: number): number { return this.i32[d + D.GEN]!; }
+
+  /** The preopen root index the description's path is relative to. */
+  descRoot(d: number): number { return this.i32[d + D.ROOT]!; }
+
+  #claim(at: number, field: number): number {
+    for (let k = 0; k < MAX_FDS; k++) {
+      const s = at + k * SLOT_INTS;
+      if (Atomics.compareExchange(this.i32, s + field, 0, 1) === 0) return k;
+    }
+    return -1;
+  }
+
+  /** Creates a description and an fd (the lowest free at or above `minFd`) for it. */
+  open(desc: NewDesc, rightsBase: bigint, rightsInheriting: bigint, preopen = -1, minFd = 0): number {
+    const pathBytes = ENC.encode(desc.path);
+    if (pathBytes.length > MAX_PATH_BYTES) throw new ErrnoError(Errno.NAMETOOLONG);
+    const fd = this.#claimFd(minFd);
+    if (fd < 0) throw new ErrnoError(Errno.MFILE);
+    const k = this.#claim(DESCS_AT, D.REFS);
+    if (k < 0) {
+      this.i32[FDS_AT + fd * SLOT_INTS + F.USED] = 0;
+      throw new ErrnoError(Errno.NFILE);
+    }
+    const d = DESCS_AT + k * SLOT_INTS;
+    const i = this.i32;
+    i[d + D.KIND] = desc.kind;
+    i[d + D.HANDLE] = desc.handle;
+    i[d + D.FILETYPE] = desc.filetype;
+    i[d + D.FDFLAGS] = desc.fdflags;
+    i[d + D.MODE] = desc.mode;
+    i[d + D.ROOT] = desc.root;
+    i[d + D.PATHLEN] = pathBytes.length;
+    i[d + D.GEN] = (i[d + D.GEN]! + 1) | 0;
+    this.#u8.set(pathBytes, PATHS_AT_BYTES + k * MAX_PATH_BYTES);
+    this.setPosition(d, 0);
+    this.#paths.delete(d);
+    this.#fill(fd, k, desc.root, preopen, rightsBase, rightsInheriting);
+    return fd;
+  }
+
+  #claimFd(minFd: number): number {
+    for (let fd = minFd; fd < MAX_FDS; fd++) {
+      if (Atomics.compareExchange(this.i32, FDS_AT + fd * SLOT_INTS + F.USED, 0, 1) === 0) return fd;
+    }
+    return -1;
+  }
+
+  #fill(fd: number, descIndex: number, root: number, preopen: number, base: bigint, inheriting: bigint): void {
+    const s = FDS_AT + fd * SLOT_INTS;
+    const i = this.i32;
+    i[s + F.GEN] = (i[s + F.GEN]! + 1) | 0;
+    i[s + F.DESC] = descIndex;
+    i[s + F.ROOT] = root;
+    i[s + F.PREOPEN] = preopen;
+    this.setRights(s, base, inheriting);
+  }
+
+  #release(d: number): void {
+    const left = Atomics.sub(this.i32, d + D.REFS, 1) - 1;
+    if (left > 0) return;
+    const kind = this.i32[d + D.KIND]!;
+    const pinned = (this.i32[d + D.MODE]! & Mode.PINNED) !== 0;
+    if (kind === DescKind.FILE && !pinned) this.#backend.close(this.i32[d + D.HANDLE]!);
+  }
+
+  /** fd_close: frees the slot; the description closes with its last fd. */
+  close(fd: number): void {
+    const s = this.require(fd);
+    const d = this.desc(s);
+    this.i32[s + F.USED] = 0;
+    this.#release(d);
+  }
+
+  /** dup: a new fd (lowest free at or above minFd) sharing fd's description. */
+  dup(fd: number, minFd = 0): number {
+    const s = this.require(fd);
+    const d = this.desc(s);
+    const to = this.#claimFd(minFd);
+    if (to < 0) throw new ErrnoError(Errno.MFILE);
+    Atomics.add(this.i32, d + D.REFS, 1);
+    const [base, inheriting] = this.rights(s);
+    this.#fill(to, this.i32[s + F.DESC]!, this.i32[s + F.ROOT]!, -1, base, inheriting);
+    return to;
+  }
+
+  /** dup2: makes `to` refer to fd's description, closing what `to` held. Returns `to`. */
+  dupTo(fd: number, to: number): number {
+    const s = this.require(fd);
+    if (to >>> 0 !== to || to >= MAX_FDS) throw new ErrnoError(Errno.BADF);
+    if (fd === to) return to;
+    const d = this.desc(s);
+    Atomics.add(this.i32, d + D.REFS, 1);
+    const t = FDS_AT + to * SLOT_INTS;
+    if (Atomics.compareExchange(this.i32, t + F.USED, 0, 1) === 1) this.#release(this.desc(t));
+    const [base, inheriting] = this.rights(s);
+    this.#fill(to, this.i32[s + F.DESC]!, this.i32[s + F.ROOT]!, this.i32[s + F.PREOPEN]!, base, inheriting);
+    return to;
+  }
+
+  /**
+   * fd_renumber: `to` takes over `from` (its preopen status included) and `from` is
+   * closed. Both must be open (witx: "Atomically replace a file descriptor by
+   * renumbering another file descriptor"; BADF otherwise, as in wasmtime).
+   */
+  renumber(from: number, to: number): void {
+    const s = this.require(from);
+    const t = this.require(to);
+    if (from === to) return;
+    const old = this.desc(t);
+    this.i32.copyWithin(t + 1, s + 1, s + SLOT_INTS);
+    this.i32[t + F.GEN] = (this.i32[t + F.GEN]! + 1) | 0;
+    this.i32[s + F.USED] = 0;
+    this.#release(old);
+  }
+
+  /** Pins live descriptions (close keeps their handles open) and copies the table. */
+  snapshot(): FdTableSnapshot {
+    const paths = new Map<number, Uint8Array>();
+    for (let k = 0; k < MAX_FDS; k++) {
+      const d = DESCS_AT + k * SLOT_INTS;
+      if (this.i32[d + D.REFS]! > 0) {
+        this.i32[d + D.MODE] = this.i32[d + D.MODE]! | Mode.PINNED;
+        const at = PATHS_AT_BYTES + k * MAX_PATH_BYTES;
+        paths.set(k, this.#u8.slice(at, at + this.i32[d + D.PATHLEN]!));
+      }
+    }
+    return { ints: this.i32.slice(0, PATHS_AT_BYTES / 4), paths };
+  }
+
+  /** Back to a snapshot: closes every handle opened since, reinstates the saved fds. */
+  restore(saved: FdTableSnapshot): void {
+    const keep = new Set<number>();
+    for (const k of saved.paths.keys()) {
+      const d = DESCS_AT + k * SLOT_INTS;
+      if (saved.ints[d + D.KIND] === DescKind.FILE) keep.add(saved.ints[d + D.HANDLE]!);
+    }
+    for (let k = 0; k < MAX_FDS; k++) {
+      const d = DESCS_AT + k * SLOT_INTS;
+      if (this.i32[d + D.REFS]! > 0 && this.i32[d + D.KIND] === DescKind.FILE) {
+        const h = this.i32[d + D.HANDLE]!;
+        if (!keep.has(h)) {
+          try { this.#backend.close(h); } catch { /* already gone: nothing to restore */ }
+        }
+      }
+    }
+    // Generations stay monotonic across a restore, so per-thread caches never match stale entries.
+    const gens = new Int32Array(2 * MAX_FDS);
+    for (let k = 0; k < MAX_FDS; k++) {
+      gens[k] = this.i32[FDS_AT + k * SLOT_INTS + F.GEN]!;
+      gens[MAX_FDS + k] = this.i32[DESCS_AT + k * SLOT_INTS + D.GEN]!;
+    }
+    this.i32.set(saved.ints, 0);
+    for (let k = 0; k < MAX_FDS; k++) {
+      this.i32[FDS_AT + k * SLOT_INTS + F.GEN] = (gens[k]! + 1) | 0;
+      this.i32[DESCS_AT + k * SLOT_INTS + D.GEN] = (gens[MAX_FDS + k]! + 1) | 0;
+    }
+    for (const [k, bytes] of saved.paths) {
+      this.#u8.set(bytes, PATHS_AT_BYTES + k * MAX_PATH_BYTES);
+      // The handles kept moving since the snapshot: positions are reinstated by positional I/O.
+      const d = DESCS_AT + k * SLOT_INTS;
+      this.i32[d + D.MODE] = this.i32[d + D.MODE]! | Mode.DESYNC;
+    }
+    this.#paths.clear();
+  }
+
+  /** Open fds, ascending (for tests and diagnostics). */
+  openFds(): number[] {
+    const out: number[] = [];
+    for (let fd = 0; fd < MAX_FDS; fd++) if (this.slot(fd) >= 0) out.push(fd);
+    return out;
+  }
+}

@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { runGuest } from './test-run.js';
+
+function expectClean(stdout: string, minChecks: number): void {
+  const fails = stdout.split('\n').filter((l) => l.startsWith('FAIL'));
+  expect(fails).toEqual([]);
+  const m = /checks (\d+) fails 0\n$/.exec(stdout);
+  expect(m).not.toBeNull();
+  expect(Number(m![1])).toBeGreaterThanOrEqual(minChecks);
+}
+
+describe.each(['node', 'memory'] as const)('C guest files.c (%s backend)', (fs) => {
+  it('every fd_* function, path_open flag and error path behaves as the witx says', () => {
+    const run = runGuest('files', { fs }, { args: [`files-${randomUUID()}`] });
+    expectClean(run.stdout, 150);
+    expect(run.code).toBe(0);
+  });
+});
+
+describe.each(['node', 'memory'] as const)('C guest paths.c (%s backend)', (fs) => {
+  it('path_* functions, symlinks, fd_readdir and the sandbox', () => {
+    const run = runGuest('paths', { fs }, { args: [`paths-${randomUUID()}`] });
+    expectClean(run.stdout, 100);
+    expect(run.code).toBe(0);
+  });
+});
+
+describe.each(['node', 'memory'] as const)('C guest libc.c (%s backend)', (fs) => {
+  it('Faasm filesystem facts through wasi-libc: /etc, absolute paths, stdio files, sleep', () => {
+    const run = runGuest('libc', { fs }, { args: [`libc-${randomUUID()}`] });
+    expectClean(run.stdout, 30);
+    expect(run.code).toBe(0);
+  });
+});

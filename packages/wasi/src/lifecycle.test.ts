@@ -1,0 +1,158 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Errno, ErrnoError, lifecycleOf } from '@faasm/abi';
+import { describe, expect, it } from 'vitest';
+import { FD_TABLE } from './service.js';
+import { STDIO } from './stdio.js';
+import { Calls } from './test-calls.js';
+import { MemoryFs } from './memory-fs.js';
+
+describe.each(['node', 'memory'] as const)('lifecycle and services (%s backend)', (fs) => {
+  it('captures stdout and stderr per call; beforeCall restarts the capture', () => {
+    const c = new Calls({ fs });
+    const stdio = c.host.services.require(STDIO);
+    expect(stdio.mode).toBe('capture');
+    c.write(1, 'one ');
+    c.write(2, 'err');
+    c.write(1, 'two');
+    const first = stdio.takeCaptured();
+    expect(new TextDecoder().decode(first.stdout)).toBe('one two');
+    expect(new TextDecoder().decode(first.stderr)).toBe('err');
+    expect(stdio.takeCaptured().stdout.byteLength).toBe(0);
+    c.write(1, 'stale');
+    lifecycleOf(c.host).beforeCall();
+    c.write(1, 'fresh');
+    expect(new TextDecoder().decode(stdio.takeCaptured().stdout)).toBe('fresh');
+  });
+
+  it('restore closes fds opened during the call and reinstates the snapshot fds with their positions', () => {
+    const c = new Calls({ fs });
+    const life = lifecycleOf(c.host);
+    const kept = c.open(3, 'tmp/' + `kept-${process.pid}-${Math.random()}`, 1 | 8);
+    c.write(kept, 'abcdef');
+    expect(c.seek(kept, 2n)).toBe(2n);
+    const saved = life.snapshot();
+    // The call: moves the position, closes the kept fd, opens others, renumbers stdout.
+    expect(c.seek(kept, 4n)).toBe(4n);
+    const during = c.open(3, 'etc/hosts');
+    expect(c.call('fd_close', kept)).toBe(0);
+    expect(c.call('fd_close', 4)).toBe(0);
+    expect(c.read(kept)).toBe(Errno.BADF);
+    life.restore(saved);
+    expect(c.read(during)).toBe(Errno.BADF);
+    expect(c.read(kept)).toBe('cdef');
+    const table = c.host.services.require(FD_TABLE);
+    expect(table.openFds()).toEqual([0, 1, 2, 3, 4, kept]);
+    expect(table.lookup(4)?.preopen).toBe('.');
+    // A second call after a second restore behaves the same.
+    c.read(kept);
+    life.restore(saved);
+    expect(c.read(kept)).toBe('cdef');
+  });
+
+  it('FD_TABLE dup shares the open file description; dupTo and renumber; errors are ErrnoError', () => {
+    const c = new Calls({ fs });
+    const t = c.host.services.require(FD_TABLE);
+    const fd = c.open(3, 'etc/hosts');
+    const dup = t.dup(fd);
+    expect(dup).toBe(fd + 1);
+    expect(c.read(fd, 4)).toBe('127.');
+    expect(c.read(dup, 4)).toBe('0.0.');
+    expect(t.lookup(dup)).toMatchObject({ kind: 'file', position: 8, preopen: undefined });
+    expect(t.dup(fd, 100)).toBe(100);
+    expect(t.dupTo(fd, 1)).toBe(1);
+    expect(c.read(1, 3)).toBe('1\tl');
+    t.close(fd);
+    expect(c.read(dup, 3)).toBe('oca');
+    expect(() => t.dup(fd)).toThrow(ErrnoError);
+    try { t.dup(999); } catch (e) { expect((e as ErrnoError).errno).toBe(Errno.BADF); }
+    const data = t.pread(dup, 0n, 9);
+    expect(new TextDecoder().decode(data as Uint8Array)).toBe('127.0.0.1');
+    expect(t.pread(999, 0n, 1)).toBe(Errno.BADF);
+    expect(t.lookup(0)?.kind).toBe('stdin');
+    expect(t.lookup(3)?.preopen).toBe('/');
+    expect(t.lookup(998)).toBeUndefined();
+    t.renumber(dup, 100);
+    expect(t.lookup(dup)).toBeUndefined();
+    expect(c.read(100, 3)).toBe('lho');
+  });
+
+  it('runs out of fds with MFILE, not a crash', () => {
+    const c = new Calls({ fs });
+    let errno = 0;
+    const [p, l] = c.str('etc/hosts');
+    for (let i = 0; i < 1100 && errno === 0; i++) errno = c.call('path_open', 3, 1, p, l, 0, 2n, 0n, 0, 100);
+    expect(errno).toBe(Errno.MFILE);
+  });
+});
+
+describe('options', () => {
+  it('extra preopens follow fd 4 (node): prestat names them and paths resolve inside them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wasi-pre-'));
+    writeFileSync(join(dir, 'in.txt'), 'inside');
+    const c = new Calls({ preopens: [{ host: dir, guest: '/data' }] });
+    expect(c.call('fd_prestat_get', 5, 300)).toBe(0);
+    expect(c.view.getUint32(304, true)).toBe(5);
+    expect(c.call('fd_prestat_dir_name', 5, 320, 5)).toBe(0);
+    expect(new TextDecoder().decode(new Uint8Array(c.memory.buffer, 320, 5))).toBe('/data');
+    expect(c.call('fd_prestat_dir_name', 5, 320, 4)).toBe(Errno.NAMETOOLONG);
+    expect(c.call('fd_prestat_get', 6, 300)).toBe(Errno.BADF);
+    expect(c.read(c.open(5, 'in.txt'))).toBe('inside');
+    const [p, l] = c.str('../in.txt');
+    expect(c.call('path_open', 5, 1, p, l, 0, 2n, 0n, 0, 100)).toBe(Errno.NOTCAPABLE);
+  });
+
+  it('memory backend: preopens start empty and are filled through FD_TABLE.fs', () => {
+    const c = new Calls({ fs: 'memory', preopens: [{ host: '/data', guest: '/data' }] });
+    const mem = c.host.services.require(FD_TABLE).fs as MemoryFs;
+    mem.writeFile('/data/x.txt', 'memory!');
+    expect(c.read(c.open(5, 'x.txt'))).toBe('memory!');
+    expect(c.read(c.open(3, 'etc/hosts'))).toBe('127.0.0.1\tlocalhost\n');
+  });
+
+  it('a given node root is used as is', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wasi-root-'));
+    mkdirSync(join(dir, 'etc'));
+    writeFileSync(join(dir, 'etc', 'hosts'), 'custom');
+    const c = new Calls({ root: dir });
+    expect(c.read(c.open(3, 'etc/hosts'))).toBe('custom');
+    expect(c.read(c.open(4, 'etc/hosts'))).toBe('custom');
+  });
+
+  it('stdin empty gives EOF; inherit reads the process stdin', () => {
+    const c = new Calls({ stdin: 'empty' });
+    expect(c.read(0)).toBe('');
+  });
+
+  it('passthrough writes synchronously to the real stdout and stderr', () => {
+    const dist = join(import.meta.dirname, '..', 'dist', 'index.js');
+    const script = `
+      import { createHost } from '@faasm/abi';
+      import { link } from ${JSON.stringify(dist)};
+      const host = createHost();
+      const memory = new WebAssembly.Memory({ initial: 1 });
+      host.memory.attach(memory);
+      const imports = {};
+      link(imports, host, { stdin: 'inherit' });
+      const v = new DataView(memory.buffer);
+      new Uint8Array(memory.buffer).set(new TextEncoder().encode('out!err!'), 1000);
+      v.setUint32(0, 1000, true); v.setUint32(4, 4, true);
+      v.setUint32(8, 1004, true); v.setUint32(12, 4, true);
+      const w = imports.wasi_snapshot_preview1;
+      w.fd_write(1, 0, 1, 16);
+      w.fd_write(2, 8, 1, 16);
+      v.setUint32(0, 2000, true); v.setUint32(4, 10, true);
+      w.fd_read(0, 0, 1, 16);
+      v.setUint32(4, v.getUint32(16, true), true);
+      w.fd_write(1, 0, 1, 16);
+    `;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: join(import.meta.dirname, '..'), input: 'in', encoding: 'utf8',
+    });
+    expect(run.stdout).toBe('out!in');
+    expect(run.stderr).toBe('err!');
+    expect(run.status).toBe(0);
+  });
+});

@@ -1,0 +1,250 @@
+import { Errno } from '@faasm/abi';
+import { joinPath } from './backend.js';
+import { ALL_RIGHTS, Fdflags, Filetype, Lookupflags, Oflags, Rights } from './constants.js';
+import { DescKind, FILETYPE_UNKNOWN } from './fdtable.js';
+import { FILESTAT } from './layout.js';
+import { slotWith, within } from './access.js';
+import { timesFrom, writeFilestat } from './fd.js';
+import { guestPath, isSimple, resolve, type Resolved } from './resolve.js';
+import { errnoOf, type WasiHost } from './state.js';
+
+const READ_RIGHTS = Rights.FD_READ | Rights.FD_READDIR;
+const WRITE_RIGHTS = Rights.FD_DATASYNC | Rights.FD_WRITE | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE;
+
+function lo(r: bigint): number {
+  return Number(BigInt.asUintN(64, r) & 0xffffffffn) | 0;
+}
+
+/** Closes a handle opened outside the preopen (a race or a symlink the kernel followed) and refuses. */
+function verifyInside(w: WasiHost, handle: number, root: number): boolean {
+  const real = w.fs.realpathOf?.(handle);
+  if (real === undefined || within(w.table.preopens[root]!.host, real)) return true;
+  w.fs.close(handle);
+  return false;
+}
+
+/**
+ * `errno path_open(fd dirfd, lookupflags dirflags, const char *path, size path_len,
+ * oflags oflags, rights base, rights inheriting, fdflags fdflags, fd *opened)`.
+ * Rights asked beyond the directory's inheriting rights are NOTCAPABLE; CREAT needs
+ * PATH_CREATE_FILE and TRUNC PATH_FILESTAT_SET_SIZE on the directory.
+ */
+export function pathOpen(
+  w: WasiHost, fd: number, dirflags: number, pathPtr: number, pathLen: number, oflags: number,
+  base: bigint, inheriting: bigint, fdflags: number, openedPtr: number,
+): number {
+  w.memory.check(openedPtr, 4);
+  try {
+    const path = guestPath(w, pathPtr, pathLen);
+    const s = slotWith(w, fd, Rights.PATH_OPEN);
+    const t = w.table;
+    if ((oflags & ~0xf) !== 0 || (fdflags & ~0x1f) !== 0) return Errno.INVAL;
+    if (oflags & Oflags.CREAT && (t.rightsLo(s) & Rights.PATH_CREATE_FILE) === 0) return Errno.NOTCAPABLE;
+    if (oflags & Oflags.TRUNC && (t.rightsLo(s) & Rights.PATH_FILESTAT_SET_SIZE) === 0) return Errno.NOTCAPABLE;
+    const inh = t.inheritingLo(s);
+    const askBase = lo(base) & ALL_RIGHTS;
+    const askInh = lo(inheriting) & ALL_RIGHTS;
+    if ((askBase & ~inh) !== 0 || (askInh & ~inh) !== 0) return Errno.NOTCAPABLE;
+    const directory = (oflags & Oflags.DIRECTORY) !== 0;
+    const follow = (dirflags & Lookupflags.SYMLINK_FOLLOW) !== 0;
+    const request = {
+      read: (askBase & READ_RIGHTS) !== 0 || (askBase & WRITE_RIGHTS) === 0,
+      write: !directory && (askBase & WRITE_RIGHTS) !== 0,
+      create: (oflags & Oflags.CREAT) !== 0,
+      exclusive: (oflags & Oflags.EXCL) !== 0,
+      truncate: (oflags & Oflags.TRUNC) !== 0,
+      directory,
+      noFollow: !follow,
+      sync: (fdflags & (Fdflags.SYNC | Fdflags.RSYNC)) !== 0,
+      dsync: (fdflags & Fdflags.DSYNC) !== 0,
+    };
+    if (request.exclusive && !request.create) request.exclusive = false;
+    let handle = -1;
+    let root = t.root(s);
+    let rel = '';
+    // Fast path: let the kernel walk a plain path below a preopen, then check where the
+    // opened file really is. Not for CREAT/TRUNC, which must not touch anything outside.
+    if (w.fs.realpathOf && t.preopenOf(s) >= 0 && !request.create && !request.truncate && isSimple(path)) {
+      const pre = t.preopens[root]!;
+      if (!path.includes('/') && path !== '.') {
+        // One component below the preopen and O_NOFOLLOW: nothing the kernel can follow.
+        // A symlink (LOOP) or any error goes to the component walk.
+        try {
+          handle = w.fs.open(`${pre.host}/${path}`, { ...request, noFollow: true });
+        } catch {
+          handle = -1;
+        }
+      } else {
+        try {
+          const h = w.fs.open(joinPath(pre.host, path.split('/').filter((c) => c !== '' && c !== '.')), request);
+          const real = w.fs.realpathOf(h);
+          if (real !== undefined && within(pre.host, real)) handle = h;
+          else w.fs.close(h);
+        } catch {
+          handle = -1;
+        }
+      }
+    }
+    if (handle < 0) {
+      const r: Resolved = resolve(w, s, path, follow);
+      if (r.trailingSlash) request.directory = true;
+      handle = w.fs.open(r.path, request);
+      if (!verifyInside(w, handle, r.root)) return Errno.NOTCAPABLE;
+      root = r.root;
+      // The stored path is only needed where the backend cannot locate a directory by its handle.
+      if (!w.fs.realpathOf) rel = r.rel.join('/');
+    }
+    try {
+      const opened = t.open(
+        { kind: DescKind.FILE, handle, filetype: directory ? Filetype.DIRECTORY : FILETYPE_UNKNOWN, fdflags, mode: 0, root, path: rel },
+        BigInt(askBase), BigInt(askInh),
+      );
+      w.memory.setU32(openedPtr, opened);
+    } catch (e) {
+      w.fs.close(handle);
+      throw e;
+    }
+    return Errno.SUCCESS;
+  } catch (e) {
+    return errnoOf(e);
+  }
+}
+
+function at(w: WasiHost, fd: number, right: number, pathPtr: number, pathLen: number, follow: boolean): Resolved {
+  const path = guestPath(w, pathPtr, pathLen);
+  const s = slotWith(w, fd, right);
+  return resolve(w, s, path, follow);
+}
+
+/** `errno path_create_directory(fd, const char *path, size path_len)`: EXIST if present. */
+export function pathCreateDirectory(w: WasiHost, fd: number, pathPtr: number, pathLen: number): number {
+  try {
+    const r = at(w, fd, Rights.PATH_CREATE_DIRECTORY, pathPtr, pathLen, false);
+    if (r.rel.length === 0 || r.last === '.' || r.last === '..') return Errno.EXIST;
+    w.fs.mkdir(r.path);
+    return Errno.SUCCESS;
+  } catch (e) {
+    return errnoOf(e);
+  }
+}
+
+/** `errno path_remove_directory(fd, const char *path, size path_len)`: NOTEMPTY, NOTDIR, INVAL for `.`. */
+export function pathRemoveDirectory(w: WasiHost, fd: number, pathPtr: number, pathLen: number): number {
+  try {
+    const r = at(w, fd, Rights.PATH_REMOVE_DIRECTORY, pathPtr, pathLen, false);
+    if (r.last === '.') return Errno.INVAL;
+    if (r.last === '..' || r.rel.length === 0) return Errno.NOTEMPTY;
+    const st = w.fs.lstat(r.path);
+    if (st.filetype !== Filetype.DIRECTORY) return Errno.NOTDIR;
+    w.fs.rmdir(r.path);
+    return Errno.SUCCESS;
+  } catch (e) {
+    return errnoOf(e);
+  }
+}
+
+/** `errno path_unlink_file(fd, const char *path, size path_len)`: ISDIR for a directory. */
+export function pathUnlinkFile(w: WasiHost, fd: number, pathPtr: number, pathLen: number): number {
+  try {
+    const r = at(w, fd, Rights.PATH_UNLINK_FILE, pathPtr, pathLen, false);
+    if (r.rel.length === 0 || r.last === '.' || r.last === '..') return Errno.ISDIR;
+    if (r.trailingSlash) {
+      return w.fs.lstat(r.path).filetype === Filetype.DIRECTORY ? Errno.ISDIR : Errno.NOTDIR;
+    }
+    const st = w.fs.lstat(r.path);
+    if (st.filetype === Filetype.DIRECTORY) return Errno.ISDIR;
+    w.fs.unlink(r.path);
+    return Errno.SUCCESS;
+  } catch (e) {
+    return errnoOf(e);
+  }
+}
+
+/** `errno path_rename(fd, const char *old, size old_len, fd new_fd, const char *new, size new_len)` */
+export function pathRename(w: WasiHost, fd: number, oldPtr: number, oldLen: number, newFd: number, newPtr: number, newLen: number): number {
+  try {
+    const from = at(w, fd, Rights.PATH_RENAME_SOURCE, oldPtr, oldLen, false);
+    const to = at(w, newFd, Rights.PATH_RENAME_TARGET, newPtr, newLen, false);
+    if (from.rel.length === 0 || to.rel.length === 0 || from.last === '..' || to.last === '..' || from.last === '.' || to.last === '.') return Errno.BUSY;
+    w.fs.rename(from.path, to.path);
+    return Errno.SUCCESS;
+  } catch (e) {
+    return errnoOf(e);
+  }
+}
+
+/** `errno path_link(fd old_fd, lookupflags, const char *old, size, fd new_fd, const char *new, size)` */
+export function pathLink(w: WasiHost, oldFd: number, flags: number, oldPtr: number, oldLen: number, newFd: number, newPtr: number, newLen: number): number {
+  try {
+    const from = at(w, oldFd, Rights.PATH_LINK_SOURCE, oldPtr, oldLen, (flags & Lookupflags.SYMLINK_FOLLOW) !== 0);
+    const to = at(w, newFd, Rights.PATH_LINK_TARGET, newPtr, newLen, false);
+    if (to.rel.length === 0 || to.last === '.' || to.last === '..') return Errno.EXIST;
+    if (w.fs.lstat(from.path).filetype === Filetype.DIRECTORY) return Errno.PERM;
+    w.fs.link(from.path, to.path);
+    return Errno.SUCCESS;
+  } catch (e) {
+    return errnoOf(e);
+  }
+}
+
+/**
+ * `errno path_symlink(const char *old, size old_len, fd, const char *new, size new_len)`:
+ * any target text may be stored; following it is what the sandbox checks.
+ */
+export function pathSymlink(w: WasiHost, oldPtr: number, oldLen: number, fd: number, newPtr: number, newLen: number): number {
+  try {
+    const bytes = w.memory.bytes(oldPtr, oldLen);
+    if (bytes.indexOf(0) >= 0) return Errno.INVAL;
+    if (bytes.byteLength === 0) return Errno.NOENT;
+    const target = Buffer.from(bytes).toString('utf8');
+    const to = at(w, fd, Rights.PATH_SYMLINK, newPtr, newLen, false);
+    if (to.rel.length === 0 || to.last === '.' || to.last === '..') return Errno.EXIST;
+    w.fs.symlink(target, to.path);
+    return Errno.SUCCESS;
+  } catch (e) {
+    return errnoOf(e);
+  }
+}
+
+/** `errno path_readlink(fd, const char *path, size path_len, u8 *buf, size buf_len, size *bufused)`: truncates to buf_len. */
+export function pathReadlink(w: WasiHost, fd: number, pathPtr: number, pathLen: number, buf: number, bufLen: number, usedPtr: number): number {
+  const out = w.memory.bytes(buf, bufLen);
+  w.memory.check(usedPtr, 4);
+  try {
+    const r = at(w, fd, Rights.PATH_READLINK, pathPtr, pathLen, false);
+    if (w.fs.lstat(r.path).filetype !== Filetype.SYMBOLIC_LINK) return Errno.INVAL;
+    const target = Buffer.from(w.fs.readlink(r.path));
+    const n = Math.min(target.byteLength, out.byteLength);
+    out.set(target.subarray(0, n));
+    w.memory.setU32(usedPtr, n);
+    return Errno.SUCCESS;
+  } catch (e) {
+    return errnoOf(e);
+  }
+}
+
+/** `errno path_filestat_get(fd, lookupflags flags, const char *path, size path_len, filestat *buf)` */
+export function pathFilestatGet(w: WasiHost, fd: number, flags: number, pathPtr: number, pathLen: number, statPtr: number): number {
+  w.memory.check(statPtr, FILESTAT.size);
+  try {
+    const r = at(w, fd, Rights.PATH_FILESTAT_GET, pathPtr, pathLen, (flags & Lookupflags.SYMLINK_FOLLOW) !== 0);
+    writeFilestat(w, statPtr, w.fs.lstat(r.path));
+    return Errno.SUCCESS;
+  } catch (e) {
+    return errnoOf(e);
+  }
+}
+
+/** `errno path_filestat_set_times(fd, lookupflags, const char *path, size, timestamp atim, timestamp mtim, fstflags)` */
+export function pathFilestatSetTimes(w: WasiHost, fd: number, flags: number, pathPtr: number, pathLen: number, atim: bigint, mtim: bigint, fst: number): number {
+  try {
+    const r = at(w, fd, Rights.PATH_FILESTAT_SET_TIMES, pathPtr, pathLen, (flags & Lookupflags.SYMLINK_FOLLOW) !== 0);
+    const [a, m] = timesFrom(atim, mtim, fst);
+    w.fs.lstat(r.path);
+    if (a !== undefined || m !== undefined) w.fs.utimes(r.path, a, m);
+    return Errno.SUCCESS;
+  } catch (e) {
+    return errnoOf(e);
+  }
+}
+
