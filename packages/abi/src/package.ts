@@ -19,6 +19,8 @@ export interface LifecycleParticipant {
   instantiated?(): void;
   /** Before every call (e.g. start capturing stdout). */
   beforeCall?(): void;
+  /** After every call, before its result is collected (e.g. write mapped state back). */
+  afterCall?(): void;
   /** At snapshot time: returns what `restore` needs. */
   snapshot?(): unknown;
   /** On reset to the snapshot. */
@@ -39,6 +41,10 @@ export class Lifecycle {
 
   beforeCall(): void {
     for (const p of this.participants) p.beforeCall?.();
+  }
+
+  afterCall(): void {
+    for (const p of this.participants) p.afterCall?.();
   }
 
   snapshot(): Map<string, unknown> {

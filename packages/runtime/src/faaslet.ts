@@ -191,6 +191,12 @@ export class Faaslet {
         error = describe(e);
       }
     }
+    try {
+      lifecycleOf(this.host).afterCall();
+    } catch (e) {
+      if (returnValue === 0) returnValue = 1;
+      error ??= `after the call: ${describe(e)}`;
+    }
     const durationMs = performance.now() - started;
     const stdio = this.host.services.get(CAPTURED_STDIO);
     const captured = stdio?.takeCaptured() ?? { stdout: EMPTY, stderr: EMPTY };

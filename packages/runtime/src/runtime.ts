@@ -4,6 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { basename } from 'node:path';
 import { DEFAULT_PACKAGES } from '@faasm/abi';
 import { CHAIN_SERVICES, ChainScheduler, type CallResult as ChainResult, type ChainedCall } from '@faasm/functions';
+import { RedisStore, StateHost, type StateStore } from '@faasm/state';
 import type { BridgeHandler } from './bridge.js';
 import type { CallRequest, CallResult } from './faaslet.js';
 import { ModuleCache, type LoadedModule } from './modules.js';
@@ -34,6 +35,11 @@ export interface RuntimeOptions {
   timeoutMs?: number;
   /** How long `__faasm_await_call` waits for a chained call (Faasm's default: 300 s). */
   awaitTimeoutMs?: number;
+  /**
+   * State's global tier: in-process (default, no server), a Redis URL
+   * (`redis://127.0.0.1:6379`, shared by every host using it), or a StateStore.
+   */
+  state?: { redis: string; prefix?: string } | { store: StateStore };
 }
 
 export interface InvokeOptions {
@@ -129,8 +135,14 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   };
   const scheduler = new ChainScheduler(runChained, options.awaitTimeoutMs !== undefined ? { timeoutMs: options.awaitTimeoutMs } : {});
 
+  // State: this host's replica on the main thread, its global tier in-process or on Redis.
+  const ownedStore = options.state && 'redis' in options.state ? redisStore(options.state.redis, options.state.prefix) : undefined;
+  const store = ownedStore ?? (options.state && 'store' in options.state ? options.state.store : undefined);
+  const stateHost = new StateHost(store ? { store } : {});
+
   const handlers = new Map<string, BridgeHandler>([
     ...(Object.entries(scheduler.handlers()) as Array<[string, BridgeHandler]>),
+    ...(Object.entries(stateHost.handlers()) as Array<[string, BridgeHandler]>),
     ...Object.entries(options.services ?? {}),
   ]);
   const pool = new WorkerPool({
@@ -171,8 +183,25 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
       });
       return toInvokeResult(result);
     },
-    close: () => pool.close(),
+    async close() {
+      await pool.close();
+      await ownedStore?.close();
+    },
   };
+}
+
+function redisStore(url: string, prefix: string | undefined): RedisStore {
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'redis:') throw new Error(`state: expected a redis:// URL, not ${url}`);
+  return new RedisStore({
+    ...(prefix ? { prefix } : {}),
+    redis: {
+      host: parsed.hostname,
+      port: Number(parsed.port || 6379),
+      ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+      ...(parsed.pathname.length > 1 ? { db: Number(parsed.pathname.slice(1)) } : {}),
+    },
+  });
 }
 
 function withStdout(packageOptions: Readonly<Record<string, unknown>>, stdout: RuntimeOptions['stdout']): Record<string, unknown> {
