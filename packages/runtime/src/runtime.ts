@@ -4,7 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { basename } from 'node:path';
 import { DEFAULT_PACKAGES } from '@faasm/abi';
 import { CHAIN_SERVICES, ChainScheduler, type CallResult as ChainResult, type ChainedCall } from '@faasm/functions';
-import { RedisStore, StateHost, type StateStore } from '@faasm/state';
+import { StateHost, type StateStore } from '@faasm/state';
 import type { BridgeHandler } from './bridge.js';
 import type { CallRequest, CallResult } from './faaslet.js';
 import { ModuleCache, type LoadedModule } from './modules.js';
@@ -136,7 +136,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const scheduler = new ChainScheduler(runChained, options.awaitTimeoutMs !== undefined ? { timeoutMs: options.awaitTimeoutMs } : {});
 
   // State: this host's replica on the main thread, its global tier in-process or on Redis.
-  const ownedStore = options.state && 'redis' in options.state ? redisStore(options.state.redis, options.state.prefix) : undefined;
+  const ownedStore = options.state && 'redis' in options.state ? await redisStore(options.state.redis, options.state.prefix) : undefined;
   const store = ownedStore ?? (options.state && 'store' in options.state ? options.state.store : undefined);
   const stateHost = new StateHost(store ? { store } : {});
 
@@ -190,9 +190,11 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   };
 }
 
-function redisStore(url: string, prefix: string | undefined): RedisStore {
+/** A Redis global tier (ioredis is loaded only when one is asked for). */
+async function redisStore(url: string, prefix: string | undefined): Promise<StateStore> {
   const parsed = new URL(url);
   if (parsed.protocol !== 'redis:') throw new Error(`state: expected a redis:// URL, not ${url}`);
+  const { RedisStore } = await import('@faasm/state/redis');
   return new RedisStore({
     ...(prefix ? { prefix } : {}),
     redis: {
