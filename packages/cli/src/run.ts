@@ -14,6 +14,7 @@ Runs a function once on the embedded runtime (no servers) and exits with its ret
   --stdout MODE          passthrough (default) or capture (printed after the call)
   --functions DIR        where user/function names resolve (<DIR>/<user>/<function>.wasm)
   --mpi-world-size N     MPI world size
+  --redis URL            state's global tier on Redis (default: in-process)
   --timeout MS           fail the call after MS milliseconds
   --json                 print a JSON result instead of the output
   --no-output            do not print the function's output`;
@@ -34,6 +35,7 @@ export async function run(argv: string[]): Promise<number> {
       stdout: { type: 'string' },
       functions: { type: 'string' },
       'mpi-world-size': { type: 'string' },
+      redis: { type: 'string' },
       timeout: { type: 'string' },
       json: { type: 'boolean' },
       'no-output': { type: 'boolean' },
@@ -57,6 +59,7 @@ export async function run(argv: string[]): Promise<number> {
     workers: 1,
     stdout: values.json ? 'capture' : stdout,
     ...(values.functions ? { functionsDir: resolve(values.functions) } : {}),
+    ...(values.redis ? { state: { redis: values.redis } } : {}),
     packageOptions: {
       ...(preopens.length > 0 ? { '@faasm/wasi': { preopens } } : {}),
       ...(worldSize !== undefined ? { '@faasm/mpi': { worldSize } } : {}),
