@@ -3,8 +3,7 @@ import { defineConfig } from 'vitest/config';
 // One vitest project per package: `npx vitest run --project wasi` runs one package alone.
 export default defineConfig({
   test: {
+    // Each package's vitest.config.ts is a standalone project (timeouts included).
     projects: ['packages/*'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
   },
 });

@@ -28,11 +28,28 @@ describe('host interface test, backtrace, migration points', () => {
     expect(lines).toHaveLength(1);
     const frames = lines[0]!.split('\n').slice(1);
     expect(frames.length).toBeGreaterThanOrEqual(2);
-    // Built at -O0 with a name section: faasm/core.h's wrapper, then the guest's own frames.
-    expect(frames[0]).toMatch(/^#0 faasmBacktrace \(function \d+, offset 0x[0-9a-f]+\)$/);
-    expect(frames[1]).toMatch(/^#1 deepInner /);
-    expect(frames[2]).toMatch(/^#2 deepOuter /);
+    // No name section after wasm-opt: names come from the exports.
+    expect(frames[0]).toMatch(/^#0 deepInner \(function \d+, offset 0x[0-9a-f]+\)$/);
+    expect(frames[1]).toMatch(/^#1 deepOuter /);
     expect(frames.at(-1)).toMatch(/_start/);
+  });
+
+  it('backtrace takes names from the name section when the module has one, and honours depth', async () => {
+    const m = new WebAssembly.Module(await parse(`(module
+      (import "env" "__faasm_backtrace" (func $bt (param i32)))
+      (memory (export "memory") 1)
+      (func $inner (param i32) (call $bt (local.get 0)))
+      (func $outer (export "run") (param i32) (call $inner (local.get 0))))`));
+    const lines: string[] = [];
+    const host = createHost({ log: { debug: () => {}, warn: (msg) => lines.push(msg) } });
+    const importObject: ImportObject = {};
+    link(importObject, host);
+    const instance = new WebAssembly.Instance(m, importObject);
+    attachInstance(host, instance);
+    (instance.exports['run'] as (d: number) => void)(0);
+    (instance.exports['run'] as (d: number) => void)(1);
+    expect(lines[0]!.split('\n').slice(1).map((l) => l.split(' ')[1])).toEqual(['inner', 'outer']);
+    expect(lines[1]).toMatch(/^backtrace \(1 of 2 guest frames\):\n#0 inner /);
   });
 
   it('a migration point is a no-op unless a migration is pending', () => {

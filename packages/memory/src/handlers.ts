@@ -29,15 +29,19 @@ export function sbrk(host: FaasletHost, increment: number): number {
 
 /**
  * `void* mmap(void* addr, size_t len, int prot, int flags, int fd, off_t off)`: the hint
- * and prot are ignored (wasm has no protection); anonymous maps are zeroed pages from the
- * free list or the top; fd != -1 maps a private copy of the file's bytes from `off`.
- * Returns the address, or MAP_FAILED (-1) for len 0 or an unreadable fd.
+ * and prot are ignored (wasm has no protection), as in Faasm; anonymous maps are zeroed
+ * pages from the free list or the top; fd != -1 maps a private copy of the file's bytes
+ * from `off`. MAP_FIXED re-maps [addr, addr+len) in place (page-aligned, inside memory).
+ * Returns the address, or MAP_FAILED (-1) for len 0, an unreadable fd or a bad MAP_FIXED.
  */
-export function mmap(host: FaasletHost, _addr: number, length: number, _prot: number, flags: number, fd: number, offset: bigint): number {
+export function mmap(host: FaasletHost, addr: number, length: number, _prot: number, flags: number, fd: number, offset: bigint): number {
   const len = length >>> 0;
   if (len === 0 || offset < 0n) return MAP_FAILED;
   const heap = host.services.require(HEAP);
-  if ((flags & MapFlags.ANONYMOUS) !== 0 || fd === -1) return growing('mmap', () => heap.allocate(len)) | 0;
+  const fixed = (flags & MapFlags.FIXED) !== 0;
+  const anonymous = (flags & MapFlags.ANONYMOUS) !== 0 || fd === -1;
+  if (fixed && !heap.reserve(addr, len)) return MAP_FAILED;
+  if (anonymous) return fixed ? addr | 0 : growing('mmap', () => heap.allocate(len)) | 0;
   const files = host.services.get(MMAP_FILES);
   if (!files) {
     host.log.warn(`mmap: fd ${fd}: no file service is linked (link @faasm/wasi/@faasm/posix)`);
@@ -45,7 +49,7 @@ export function mmap(host: FaasletHost, _addr: number, length: number, _prot: nu
   }
   const bytes = files.read(fd, offset, len);
   if (typeof bytes === 'number') return MAP_FAILED;
-  const ptr = growing('mmap', () => heap.allocate(len));
+  const ptr = fixed ? addr >>> 0 : growing('mmap', () => heap.allocate(len));
   host.memory.write(ptr, bytes.subarray(0, Math.min(bytes.length, pageAlign(len))));
   return ptr | 0;
 }

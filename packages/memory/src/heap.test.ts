@@ -198,3 +198,54 @@ describe('Heap service', () => {
     expect(e['sbrk']!(0)).toBe(b + 2 * PAGE);
   });
 });
+
+describe('Heap on shared memory (thread teams)', () => {
+  it('two heaps over one shared memory never hand out overlapping regions', () => {
+    const memory = new WebAssembly.Memory({ initial: 2, maximum: 64, shared: true });
+    const a = createHost();
+    const b = createHost();
+    a.memory.attach(memory);
+    b.memory.attach(memory);
+    const ha = new Heap(a.memory);
+    const hb = new Heap(b.memory);
+    ha.reset();
+    hb.reset();
+    const regions: Array<[number, number]> = [];
+    for (let i = 0; i < 10; i++) {
+      regions.push([ha.allocate(PAGE), PAGE]);
+      regions.push([hb.allocate(2 * PAGE), 2 * PAGE]);
+    }
+    regions.sort((x, y) => x[0] - y[0]);
+    for (let i = 1; i < regions.length; i++) expect(regions[i]![0]).toBeGreaterThanOrEqual(regions[i - 1]![0] + regions[i - 1]![1]);
+    expect(regions[0]![0]).toBeGreaterThanOrEqual(2 * PAGE);
+  });
+});
+
+describe('mmap MAP_FIXED', () => {
+  it('re-maps in place (zeroed, off the free list); unaligned or outside memory fails', async () => {
+    const host = createHost();
+    const importObject = {};
+    link(importObject, host);
+    const module = await WebAssembly.compile(await parse(`(module
+      (import "env" "mmap" (func $mmap (param i32 i32 i32 i32 i32 i64) (result i32)))
+      (import "env" "munmap" (func $munmap (param i32 i32) (result i32)))
+      (memory (export "memory") 2 20)
+      (func (export "fixed") (param i32 i32) (result i32) (call $mmap (local.get 0) (local.get 1) (i32.const 3) (i32.const 0x32) (i32.const -1) (i64.const 0)))
+      (func (export "anon") (param i32) (result i32) (call $mmap (i32.const 0) (local.get 0) (i32.const 3) (i32.const 0x22) (i32.const -1) (i64.const 0)))
+      (func (export "munmap") (param i32 i32) (result i32) (call $munmap (local.get 0) (local.get 1))))`));
+    const instance = await WebAssembly.instantiate(module, importObject);
+    attachInstance(host, instance);
+    lifecycleOf(host).instantiated();
+    const e = instance.exports as Record<string, Fn>;
+    const heap = host.services.require(HEAP);
+    const a = e['anon']!(3 * PAGE);
+    e['anon']!(PAGE);
+    e['munmap']!(a, 3 * PAGE);
+    host.memory.setU32(a + PAGE + 4, 99);
+    expect(e['fixed']!(a + PAGE, PAGE)).toBe(a + PAGE);
+    expect(host.memory.u32(a + PAGE + 4)).toBe(0);
+    expect(heap.freeRegions).toEqual([{ start: a, length: PAGE }, { start: a + 2 * PAGE, length: PAGE }]);
+    expect(e['fixed']!(a + 8, PAGE)).toBe(-1);
+    expect(e['fixed']!(40 * PAGE, PAGE)).toBe(-1);
+  });
+});

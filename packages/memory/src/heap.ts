@@ -152,10 +152,31 @@ export class Heap {
       this.#memory.fill(region.start, size, 0);
       return region.start;
     }
+    if (this.#memory.shared) return this.#allocateShared(size);
     const old = this.#brk;
     this.#claim(old, old + size);
     this.#brk = old + size;
     return old;
+  }
+
+  /**
+   * Shared memory (a thread team): several workers' heaps grow the same memory, so the
+   * region is whatever one atomic `memory.grow` returns — never a range another worker
+   * may have claimed between reading the size and growing.
+   */
+  #allocateShared(size: number): number {
+    const current = this.#memory.size;
+    if (current + size > this.#limit) throw new MemoryLimitExceeded(current + size, this.#limit);
+    let start: number;
+    try {
+      start = this.#memory.memory.grow(size / WASM_PAGE) * WASM_PAGE;
+    } catch (error) {
+      if (error instanceof RangeError) throw new MemoryLimitExceeded(current + size, this.#limit);
+      throw error;
+    }
+    this.#brk = Math.max(this.#brk, start + size);
+    this.#seen = this.#memory.size;
+    return start;
   }
 
   /**
@@ -176,6 +197,29 @@ export class Heap {
       return true;
     }
     this.#insertFree(lo, hi - lo);
+    return true;
+  }
+
+  /**
+   * MAP_FIXED: claims [ptr, ptr + length) where the guest asked (it must already be inside
+   * memory: wasm memory is all mapped), zeroed, taken off the free list, with the break
+   * raised past it if needed. Returns false if the range is not page-aligned or not in memory.
+   */
+  reserve(ptr: number, length: number): boolean {
+    const start = ptr >>> 0;
+    const end = start + pageAlign(Math.max(1, length));
+    if (start % WASM_PAGE !== 0 || end > this.#memory.size) return false;
+    this.#sync();
+    this.#free = this.#free.flatMap((r) => {
+      const rEnd = r.start + r.length;
+      if (rEnd <= start || r.start >= end) return [r];
+      const parts: FreeRegion[] = [];
+      if (r.start < start) parts.push({ start: r.start, length: start - r.start });
+      if (rEnd > end) parts.push({ start: end, length: rEnd - end });
+      return parts;
+    });
+    if (end > this.#brk) this.#brk = end;
+    this.#memory.fill(start, end - start, 0);
     return true;
   }
 

@@ -14,6 +14,10 @@ import type { Transport } from './transport.js';
  */
 
 const HEADER = 16;
+/** Large payloads are made visible in chunks of this size (copy-in and copy-out overlap). */
+const PUBLISH_CHUNK = 64 * 1024;
+/** The adaptive spin never drops below this (µs). */
+const MIN_SPIN_MICROS = 1;
 
 function align16(n: number): number {
   return (n + 15) & ~15;
@@ -105,6 +109,9 @@ export class Engine {
   readonly #hdr = new Uint8Array(HEADER);
   readonly #hdrView = new DataView(this.#hdr.buffer);
   #pendingSends = 0;
+  /** Current spin budget (µs) and count of waits (see waitFor). */
+  #budget: number;
+  #waits = 0;
 
   constructor(
     readonly transport: Transport,
@@ -115,6 +122,7 @@ export class Engine {
   ) {
     this.rank = transport.rank;
     this.size = transport.size;
+    this.#budget = spinMicros;
     for (let p = 0; p < this.size; p++) {
       this.#out.push([]);
       this.#incoming.push(undefined);
@@ -203,7 +211,11 @@ export class Engine {
     const r = m.req!;
     const fit = Math.min(m.len, r.cap);
     if (!m.direct && fit > 0) this.#bytesOf(r.dest!, 0, fit).set(m.buf!.subarray(0, fit));
-    r.status = { source: m.src, tag: m.tag, bytes: fit, error: m.len > r.cap ? MpiErr.TRUNCATE : 0 };
+    const st = r.status;
+    st.source = m.src;
+    st.tag = m.tag;
+    st.bytes = fit;
+    st.error = m.len > r.cap ? MpiErr.TRUNCATE : 0;
     r.done = true;
   }
 
@@ -227,8 +239,10 @@ export class Engine {
       while (s.off < s.padded && room > 0) {
         let n: number;
         if (s.off < s.len) {
-          n = Math.min(room, s.len - s.off);
+          n = Math.min(room, s.len - s.off, PUBLISH_CHUNK);
           t.write(peer, this.#bytesOf(s.src, s.off, n));
+          // Publish large messages chunk by chunk: the reader copies out while we copy in.
+          if (n === PUBLISH_CHUNK) t.publish(peer);
         } else {
           n = Math.min(room, s.padded - s.off);
           t.pad(peer, n);
@@ -300,18 +314,33 @@ export class Engine {
     return any;
   }
 
-  /** Runs progress until `done()`: spins briefly, then sleeps on the doorbell. */
+  /**
+   * Runs progress until `done()`: spins, then sleeps on the doorbell. The spin adapts
+   * (like an adaptive mutex): a spin that ends in sleep halves the budget, one that
+   * succeeds doubles it, and every 64th wait probes with the full budget. On an idle
+   * machine ranks spin and answer in microseconds; when ranks share a core, spinning
+   * only delays the peer it waits for, so the budget falls and they sleep at once.
+   */
   waitFor(done: () => boolean): void {
     this.progress();
     if (done()) return;
     const t = this.transport;
-    const spinUntil = performance.now() + this.spinMicros / 1000;
+    const probe = (++this.#waits & 63) === 0;
+    const budget = probe ? this.spinMicros : this.#budget;
+    const spinUntil = performance.now() + budget / 1000;
     let spins = 0;
     for (;;) {
       this.progress();
-      if (done()) return;
+      if (done()) {
+        this.#budget = Math.min(this.spinMicros, Math.max(this.#budget * 2, budget));
+        return;
+      }
       this.control.checkAbort();
       if ((++spins & 31) !== 0 || performance.now() < spinUntil) continue;
+      break;
+    }
+    this.#budget = Math.max(MIN_SPIN_MICROS, this.#budget / 2);
+    for (;;) {
       const token = t.armSleep();
       this.progress();
       if (done()) {
@@ -319,6 +348,9 @@ export class Engine {
         return;
       }
       t.sleep(token, 1000);
+      this.progress();
+      if (done()) return;
+      this.control.checkAbort();
     }
   }
 

@@ -75,6 +75,18 @@ describe('a failing rank ends the world (no hang)', () => {
     expect(r.error).toBe('rank 0 exited with code 4');
   }, 60_000);
 
+  it('a rank exiting without MPI_Finalize fails the world (as MPICH does)', async () => {
+    const r = await runGuest('fail', 3, { args: ['nofinal'] });
+    expect(r.returnValue).not.toBe(0);
+    expect(r.error).toBe('rank 2 exited without calling MPI_Finalize');
+  }, 60_000);
+
+  it('rank 0 returning without MPI_Finalize ends the others at once', async () => {
+    const r = await runGuest('fail', 3, { args: ['rootnofinal'] });
+    expect(r.returnValue).toBe(1);
+    expect(r.error).toBe('rank 0 exited without calling MPI_Finalize');
+  }, 60_000);
+
   it('every rank finishing cleanly is a success', async () => {
     const r = await runGuest('fail', 3, { args: ['ok'] });
     expect(r).toMatchObject({ returnValue: 0, error: undefined });

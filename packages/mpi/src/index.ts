@@ -1,14 +1,21 @@
-import { linkTable, manifestOf, type FaasletHost, type ImportObject } from '@faasm/abi';
+import { lifecycleOf, linkTable, manifestOf, type FaasletHost, type ImportObject } from '@faasm/abi';
 import { table } from './imports.js';
-import { MPI_STATE, MpiState, type MpiOptions } from './state.js';
+import { MPI_STATE, MPI_WORLD, MpiState, type MpiOptions } from './state.js';
+import { worldHandle } from './world.js';
 
 export { table };
 export const manifest = manifestOf(table);
 
-/** Adds the MPI imports to `importObject` and gives the host its MPI state. */
+/**
+ * Adds the MPI imports to `importObject`, gives the host its MPI state and the
+ * MPI_WORLD handle, and resets the state before every call and on restore.
+ */
 export function link(importObject: ImportObject, host: FaasletHost, options: MpiOptions = {}): void {
   linkTable(table, importObject, host);
-  host.services.provide(MPI_STATE, new MpiState(host, options));
+  const state = new MpiState(host, options);
+  host.services.provide(MPI_STATE, state);
+  host.services.provide(MPI_WORLD, worldHandle(state));
+  lifecycleOf(host).register({ name: '@faasm/mpi', beforeCall: () => state.reset(), restore: () => state.reset() });
 }
 
 export {

@@ -1,6 +1,6 @@
 import type { FaasletHost } from '@faasm/abi';
 import { p2pCtx } from './collectives.js';
-import type { RecvOp, SendOp } from './engine.js';
+import { SendOp, type RecvOp } from './engine.js';
 import { MpiErr, MpiError, check } from './errors.js';
 import { buffer, comm, commType, count, datatype, engineOf, mpiCall, rankIn, writeStatus } from './guest.js';
 import { MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_PROC_NULL, MPI_UNDEFINED, Status, TAG_UB } from './layout.js';
@@ -52,7 +52,8 @@ function startRecv(s: MpiState, buf: number, n: number, type: number, source: nu
 
 /** A request that is complete at once (communication with MPI_PROC_NULL, MPI 4.x §3.11). */
 function doneOp(rank: number): SendOp {
-  const op = { kind: 'send', done: true, dst: rank } as unknown as SendOp;
+  const op = new SendOp(rank, 0, 0, { host: new Uint8Array(0) }, 0);
+  op.done = true;
   return op;
 }
 

@@ -2,7 +2,7 @@ import { DEFAULT_PACKAGES, GuestTrap, ProcExit, attachInstance, compose, createH
 import { setFlagsFromString } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ExitState, ShmWorld } from './shm.js';
-import { MPI_WORLD, MPI_WORLD_SOURCE } from './state.js';
+import { MPI_STATE, MPI_WORLD, MPI_WORLD_SOURCE } from './state.js';
 import type { RankWorkerData } from './world.js';
 
 /**
@@ -59,7 +59,13 @@ async function runRank(data: RankWorkerData): Promise<void> {
   try {
     const result = await runFaaslet(data.module, data.message as Partial<Message>, data.packageOptions, data.packages);
     code = result.code;
+    const mpi = result.host.services.get(MPI_STATE);
     if (code !== 0) world.abort(data.rank, code, `rank ${data.rank} ${result.reason ?? `exited with code ${code}`}`);
+    // MPI 4.x §11.2.2: every process calls MPI_Finalize before it exits (MPICH fails the job otherwise).
+    else if (mpi?.initialized && !mpi.finalized) {
+      code = 1;
+      world.abort(data.rank, 1, `rank ${data.rank} exited without calling MPI_Finalize`);
+    }
   } catch (e) {
     world.abort(data.rank, 1, `rank ${data.rank} failed to start: ${e instanceof Error ? e.message : String(e)}`);
   } finally {
@@ -75,7 +81,7 @@ async function runRoot(data: RootWorkerData): Promise<RootResult> {
   const world = host.services.get(MPI_WORLD);
   let error = code === 0 ? undefined : `rank 0 ${reason ?? `exited with code ${code}`}`;
   let returnValue = code;
-  if (world) {
+  if (world?.active) {
     const result = await world.close(reason ? undefined : code, error);
     if (!result.ok && result.error) {
       error = result.error.message;

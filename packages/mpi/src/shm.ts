@@ -16,6 +16,8 @@ const ABORT_MSG_BYTES = 1024;
 const RING_HEADER = 128;
 const HEAD = 0;
 const TAIL = 16;
+/** Copies up to this size use a byte loop instead of typed-array views. */
+const SMALL = 64;
 
 export const ExitState = { RUNNING: 0, OK: 1, FAILED: 2 } as const;
 
@@ -192,6 +194,14 @@ export class ShmTransport implements Transport {
     const data = this.#out[peer]! + RING_HEADER;
     const head = this.#head[peer]!;
     const at = head & this.#mask;
+    const n = bytes.length;
+    if (n <= SMALL && at + n <= this.#cap) {
+      // Small copies: a loop beats allocating views (latency of small messages).
+      const u8 = this.#u8;
+      for (let i = 0, o = data + at; i < n; i++) u8[o + i] = bytes[i]!;
+      this.#head[peer] = (head + n) | 0;
+      return;
+    }
     const first = Math.min(bytes.length, this.#cap - at);
     this.#u8.set(first === bytes.length ? bytes : bytes.subarray(0, first), data + at);
     if (first < bytes.length) this.#u8.set(bytes.subarray(first), data);
@@ -217,6 +227,12 @@ export class ShmTransport implements Transport {
     const tail = this.#tail[peer]!;
     const at = tail & this.#mask;
     const n = into.length;
+    if (n <= SMALL && at + n <= this.#cap) {
+      const u8 = this.#u8;
+      for (let i = 0, o = data + at; i < n; i++) into[i] = u8[o + i]!;
+      this.#tail[peer] = (tail + n) | 0;
+      return;
+    }
     const first = Math.min(n, this.#cap - at);
     into.set(this.#u8.subarray(data + at, data + at + first));
     if (first < n) into.set(this.#u8.subarray(data, data + n - first), first);

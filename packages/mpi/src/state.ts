@@ -12,7 +12,7 @@ export interface MpiOptions {
   errors?: 'fatal' | 'return';
   /** Bytes per ring between two ranks (power of two; default sized by world size). */
   ringBytes?: number;
-  /** How long a blocked call spins before it sleeps (default 50 µs, 2 µs when ranks outnumber cores). */
+  /** How long a blocked call spins before it sleeps (default 100 µs, 2 µs when ranks outnumber cores; adaptive below that). */
   spinMicros?: number;
   /** After rank 0 ends, how long close() waits for the other ranks (default 10 s). */
   closeTimeoutMs?: number;
@@ -41,13 +41,19 @@ export interface MpiWorldResult {
   error?: { rank: number; code: number; message: string };
 }
 
-/** Rank 0's handle on its world: the runtime awaits `close` after rank 0's `_start` ends. */
+/**
+ * Rank 0's handle on its world (provided by `link`): after rank 0's `_start` ends, the
+ * runtime awaits `close` when `active`.
+ */
 export interface MpiWorldHandle {
+  /** A world was started by this call's MPI_Init and is not closed yet. */
+  readonly active: boolean;
+  /** Ranks in the active world (0 if none). */
   readonly size: number;
   /**
    * Rank 0 ended with `exitCode` (undefined: it trapped, with `reason`). Aborts the
    * world if rank 0 failed, waits for every rank, terminates stragglers, and returns
-   * the first failure.
+   * the first failure. Without an active world: `{ ok: true }`.
    */
   close(exitCode: number | undefined, reason?: string): Promise<MpiWorldResult>;
 }
@@ -134,11 +140,33 @@ export class MpiState {
   readonly handles = { commWorld: 0, commNull: 0, typeNull: 0, opNull: 0 };
   /** Rank 0 only: the workers running ranks 1..N-1. */
   workers: Worker[] = [];
+  /** Rank 0 only: ends the world this call started. */
+  closeWorld: ((exitCode: number | undefined, reason?: string) => Promise<MpiWorldResult>) | undefined;
 
   constructor(
     readonly host: FaasletHost,
     readonly options: MpiOptions,
   ) {}
+
+  /** Forgets the previous call's world (a Faaslet is reset between calls). */
+  reset(): void {
+    this.initialized = false;
+    this.finalized = false;
+    this.rank = 0;
+    this.size = 1;
+    this.world = undefined;
+    this.engine = undefined;
+    this.comms.clear();
+    this.types.clear();
+    this.ops.clear();
+    this.requests.clear();
+    this.windows.clear();
+    this.nextType = 0;
+    this.nextOp = 0;
+    this.nextRequest = 1;
+    this.handles.commWorld = this.handles.commNull = this.handles.typeNull = this.handles.opNull = 0;
+    this.closeWorld = undefined;
+  }
 }
 
 export const MPI_STATE = new ServiceKey<MpiState>('mpi.state');

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Engine } from './engine.js';
 import { MpiErr } from './errors.js';
 import { table } from './imports.js';
-import { link, manifest } from './index.js';
+import { MPI_WORLD, link, manifest } from './index.js';
 import { OpId, PREDEFINED, TypeId } from './layout.js';
 import { opDefined, predefinedCombine } from './reduce.js';
 import { ShmTransport, ShmWorld, defaultRingBytes } from './shm.js';
@@ -155,15 +155,45 @@ describe('execution model', () => {
   async function instantiate(name: string, mpi: Record<string, unknown>) {
     const module = await WebAssembly.compile(readFileSync(new URL(`${name}.wasm`, GUESTS)));
     const host = createHost({ log: { debug: () => {}, warn: () => {} } });
-    const { importObject } = compose(module, host, [{ name: WASI_STUB, pkg: stub }, { name: '@faasm/mpi', pkg: { manifest, link } }], { '@faasm/mpi': mpi });
+    const { importObject } = compose(module, host, [{ name: WASI_STUB, pkg: stub }, { name: '@faasm/mpi', pkg: { manifest, link } }], { '@faasm/mpi': mpi, [WASI_STUB]: { stdoutFile: '/dev/null' } });
     const instance = await WebAssembly.instantiate(module, importObject);
     attachInstance(host, instance);
     lifecycleOf(host).instantiated();
-    return { host, start: () => (host.exports.function('__wasm_call_ctors')?.(), host.exports.function('_start')!()) };
+    return { host, importObject, start: () => (host.exports.function('__wasm_call_ctors')?.(), host.exports.function('_start')!()) };
   }
 
   it('a world of one rank runs on the calling thread without the module source', async () => {
-    const { start } = await instantiate('pi', { worldSize: 1 });
+    const { host, start } = await instantiate('pi', { worldSize: 1 });
+    expect(() => start()).not.toThrow();
+    const world = host.services.get(MPI_WORLD)!;
+    expect(world.active).toBe(true);
+    expect(await world.close(0)).toEqual({ ok: true });
+    expect(world.active).toBe(false);
+  });
+
+  it('never crashes the host on garbage arguments after MPI_Init (MPI_ERRORS_RETURN)', async () => {
+    const { importObject } = await instantiate('pi', { worldSize: 1, errors: 'return' });
+    const env = importObject.env as Record<string, (...a: number[]) => unknown>;
+    expect(env['MPI_Init']!(0, 0)).toBe(0);
+    for (const garbage of [0xfffffff0 | 0, -5, 1 << 30, 3]) {
+      for (const [name, f] of Object.entries(env)) {
+        if (name === 'MPI_Finalize' || name === 'MPI_Init' || name === 'MPI_Wtime') continue;
+        const args = table.modules.env![name]!.params.map(() => garbage);
+        try {
+          const result = f(...args);
+          expect(typeof result, name).toBe('number');
+        } catch (e) {
+          expect(e instanceof GuestTrap || e instanceof ProcExit, `${name}(${garbage}): ${String(e)}`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('resets between calls of a reused Faaslet (MPI_Init again is not "called twice")', async () => {
+    const { host, start } = await instantiate('pi', { worldSize: 1 });
+    start();
+    lifecycleOf(host).beforeCall();
+    expect(host.services.get(MPI_WORLD)!.active).toBe(false);
     expect(() => start()).not.toThrow();
   });
 

@@ -4,7 +4,7 @@ import { Engine, WorldAborted } from './engine.js';
 import { MpiErr, check } from './errors.js';
 import { COMM_WORLD_ID } from './layout.js';
 import { ShmTransport, ShmWorld } from './shm.js';
-import { MPI_WORLD, MPI_WORLD_SOURCE, type MpiOptions, type MpiState, type MpiWorldResult } from './state.js';
+import { MPI_WORLD_SOURCE, type MpiOptions, type MpiState, type MpiWorldHandle, type MpiWorldResult } from './state.js';
 
 /** Faasm's default world size when the caller gives none (faasm-abi.md, "Execution"). */
 export const DEFAULT_WORLD_SIZE = 5;
@@ -26,7 +26,7 @@ export interface RankWorkerData {
 function spinMicros(options: MpiOptions, size: number): number {
   if (options.spinMicros !== undefined) return options.spinMicros;
   // Spinning only pays when every rank has a core; otherwise it steals the sender's time.
-  return size <= availableParallelism() ? 50 : 2;
+  return size <= availableParallelism() ? 100 : 2;
 }
 
 /**
@@ -48,7 +48,7 @@ export function initWorld(s: MpiState): void {
     world = ShmWorld.create(size, s.options.ringBytes);
     s.rank = 0;
     if (source) spawnRanks(s, world, source.module, source.packageOptions, source.packages);
-    s.host.services.provide(MPI_WORLD, { size, close: (code, reason) => closeWorld(s, world, code, reason) });
+    s.closeWorld = (code, reason) => closeWorld(s, world, code, reason);
   }
   s.world = world;
   s.size = world.size;
@@ -93,8 +93,27 @@ function spawnRanks(s: MpiState, world: ShmWorld, module: WebAssembly.Module, pa
   }
 }
 
+/** The handle `link` provides as MPI_WORLD: delegates to the world of the current call. */
+export function worldHandle(s: MpiState): MpiWorldHandle {
+  return {
+    get active() {
+      return s.closeWorld !== undefined;
+    },
+    get size() {
+      return s.closeWorld ? s.size : 0;
+    },
+    close: async (code, reason) => {
+      const close = s.closeWorld;
+      if (!close) return { ok: true };
+      s.closeWorld = undefined;
+      return close(code, reason);
+    },
+  };
+}
+
 async function closeWorld(s: MpiState, world: ShmWorld, exitCode: number | undefined, reason: string | undefined): Promise<MpiWorldResult> {
   if (exitCode !== 0) world.abort(0, exitCode ?? 1, reason ?? (exitCode === undefined ? 'rank 0 trapped' : `rank 0 exited with code ${exitCode}`));
+  else if (!s.finalized) world.abort(0, 1, 'rank 0 exited without calling MPI_Finalize');
   const pending = s.workers.map((w) => new Promise<void>((resolve) => {
     w.once('exit', () => resolve());
     w.once('error', () => resolve());

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { runGuest } from '../../threads/src/test-harness.js';
 
@@ -37,5 +38,17 @@ describe.each([1, 2, 4])('OpenMP guests without shared memory (snapshot-and-merg
     expect(run.error).toBeUndefined();
     expect(run.stdout).toContain(`sm_basic threads=${threads} failures=0`);
     expect(run.code).toBe(0);
+  });
+});
+
+describe('OpenMP team size', () => {
+  it('defaults to the available cores without OMP_NUM_THREADS', async () => {
+    const run = await runGuest(guest('omp_loops'));
+    expect(run.stdout).toContain(`omp_loops threads=${availableParallelism()} failures=0`);
+  });
+
+  it('takes the first item of an OMP_NUM_THREADS list', async () => {
+    const run = await runGuest(guest('omp_loops'), { env: { OMP_NUM_THREADS: '3,2' } });
+    expect(run.stdout).toContain('omp_loops threads=3 failures=0');
   });
 });

@@ -127,7 +127,7 @@ export function kmpcEndReduce(host: FaasletHost, loc: number, gtid: number, lck:
 
 /** void __kmpc_flush(ident_t *loc): a full fence (any Atomics operation is sequentially consistent). */
 export function kmpcFlush(host: FaasletHost, _loc: number): void {
-  Atomics.add(ompOf(host).runtime.shared.global, Global.NEXT_WORKER, 0);
+  Atomics.add(ompOf(host).runtime.shared.global, Global.FENCE, 0);
 }
 
 /** The id a nest lock records as its owner: unique per OS thread. */

@@ -3,6 +3,7 @@ export { link, manifest } from './link.js';
 export { DEFAULT_GROUP, DEFAULT_PASSWD, type NetworkAllow, type PosixOptions } from './options.js';
 export { POSIX_STATE, PosixState, Static, posixOf, type PosixSnapshot, type SignalAction } from './state.js';
 export { FD_DUP, type FdDup } from './io.js';
+export { NodeNetBackend } from './net-worker.js';
 export { NET_BACKEND, SOCKET_FD_BASE, allowed, bridgeNetBackend, type Endpoint, type NetBackend } from './sockets.js';
 export { SYSCALLS, dispatch } from './syscalls.js';
 export { Sysno, SocketCall } from './sysno.js';

@@ -1,5 +1,19 @@
 import type { GuestMemory } from '@faasm/abi';
 
+const UTF8 = new TextDecoder();
+
+/** UTF-8 decode with a fast path for short ASCII (TextDecoder dominates small %s otherwise). */
+function decode(bytes: Uint8Array): string {
+  if (bytes.length > 64) return UTF8.decode(bytes);
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b >= 0x80) return UTF8.decode(bytes);
+    s += String.fromCharCode(b);
+  }
+  return s;
+}
+
 /**
  * C's printf in the host, reading arguments from a wasm32 va_list (a pointer into the
  * caller's argument area; each argument at its natural alignment: int/long/pointer 4,
@@ -20,16 +34,19 @@ export function formatC(memory: GuestMemory, format: string, vaList: number): st
   const int64 = () => memory.i64(next(8));
   let out = '';
   let i = 0;
+  const directive = /%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?(hh|h|ll|l|j|z|t|L|q)?([diuoxXcspfFeEgGaA%n])/y;
   while (i < format.length) {
-    const ch = format[i]!;
-    if (ch !== '%') {
-      out += ch;
-      i++;
-      continue;
+    const pct = format.indexOf('%', i);
+    if (pct < 0) {
+      out += format.slice(i);
+      break;
     }
-    const spec = /^%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?(hh|h|ll|l|j|z|t|L|q)?([diuoxXcspfFeEgGaA%n])/.exec(format.slice(i));
+    out += format.slice(i, pct);
+    i = pct;
+    directive.lastIndex = i;
+    const spec = directive.exec(format);
     if (!spec) {
-      out += ch;
+      out += '%';
       i++;
       continue;
     }
@@ -68,7 +85,7 @@ export function formatC(memory: GuestMemory, format: string, vaList: number): st
           const view = memory.bytes(ptr, limit);
           const end = view.indexOf(0);
           if (end < 0 && precision === undefined) memory.cstring(ptr);
-          body = new TextDecoder().decode(view.subarray(0, end < 0 ? limit : end));
+          body = decode(view.subarray(0, end < 0 ? limit : end));
         }
         zeroPad = false;
         break;
@@ -81,10 +98,10 @@ export function formatC(memory: GuestMemory, format: string, vaList: number): st
       }
       case 'd':
       case 'i': {
-        let v: bigint = wide ? int64() : BigInt(int32());
-        if (length === 'h') v = BigInt.asIntN(16, v);
-        if (length === 'hh') v = BigInt.asIntN(8, v);
-        const neg = v < 0n;
+        let v: bigint | number = wide ? int64() : int32();
+        if (length === 'h') v = (Number(v) << 16) >> 16;
+        if (length === 'hh') v = (Number(v) << 24) >> 24;
+        const neg = v < 0;
         body = integer((neg ? -v : v).toString(), precision);
         prefix = neg ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
         if (precision !== undefined) zeroPad = false;
@@ -94,16 +111,16 @@ export function formatC(memory: GuestMemory, format: string, vaList: number): st
       case 'o':
       case 'x':
       case 'X': {
-        let v: bigint = wide ? BigInt.asUintN(64, int64()) : BigInt(int32() >>> 0);
-        if (length === 'h') v = BigInt.asUintN(16, v);
-        if (length === 'hh') v = BigInt.asUintN(8, v);
+        let v: bigint | number = wide ? BigInt.asUintN(64, int64()) : int32() >>> 0;
+        if (length === 'h') v = Number(v) & 0xffff;
+        if (length === 'hh') v = Number(v) & 0xff;
         const radix = conv === 'u' ? 10 : conv === 'o' ? 8 : 16;
         let digits = v.toString(radix);
         if (conv === 'X') digits = digits.toUpperCase();
         body = integer(digits, precision);
         if (flags.includes('#')) {
           if (conv === 'o' && !body.startsWith('0')) body = `0${body}`;
-          if ((conv === 'x' || conv === 'X') && v !== 0n) prefix = conv === 'x' ? '0x' : '0X';
+          if ((conv === 'x' || conv === 'X') && Number(v) !== 0) prefix = conv === 'x' ? '0x' : '0X';
         }
         if (precision !== undefined) zeroPad = false;
         break;
@@ -144,6 +161,75 @@ function longDouble(memory: GuestMemory, at: number): number {
   return sign ? -v : v;
 }
 
+/** x (finite, ≥ 0) as mantissa × 2^exponent, exactly. */
+function decompose(x: number): [bigint, number] {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  const exp = Number((bits >> 52n) & 0x7ffn);
+  const frac = bits & 0xfffffffffffffn;
+  return exp === 0 ? [frac, -1074] : [frac | (1n << 52n), exp - 1075];
+}
+
+/** round(x × 10^k) with ties to even, exactly (C's printf rounds the exact binary value). */
+function roundScaled(x: number, k: number): bigint {
+  const [mant, e] = decompose(x);
+  let num = mant;
+  let den = 1n;
+  if (k >= 0) num *= 10n ** BigInt(k);
+  else den *= 10n ** BigInt(-k);
+  if (e >= 0) num <<= BigInt(e);
+  else den <<= BigInt(-e);
+  const q = num / den;
+  const r2 = (num % den) * 2n;
+  return r2 > den || (r2 === den && (q & 1n) === 1n) ? q + 1n : q;
+}
+
+/**
+ * %f digits: x with `p` decimals. JS's toFixed rounds the exact value too, but ties up;
+ * C ties to even. A tie needs x·10^p ≡ ½, which needs x·2^(p+1) to be an integer (5^p is
+ * odd), so only those values take the exact BigInt path.
+ */
+function fixed(x: number, p: number): string {
+  if (x < 1e21 && p <= 100 && !Number.isInteger(x * 2 ** (p + 1))) return x.toFixed(p);
+  const digits = roundScaled(x, p).toString().padStart(p + 1, '0');
+  return p === 0 ? digits : `${digits.slice(0, -p)}.${digits.slice(-p)}`;
+}
+
+/** %e parts: [significant digits (p + 1 of them), decimal exponent]. */
+function scientific(x: number, p: number): [string, number] {
+  if (x === 0) return ['0'.repeat(p + 1), 0];
+  if (p <= 100) {
+    // Fast path unless a tie is possible (see fixed): digits = x·10^(p-e).
+    const [m, ex] = x.toExponential(p).split('e') as [string, string];
+    const e = Number(ex);
+    const k = p - e;
+    if (!(k >= 0 ? Number.isInteger(x * 2 ** (k + 1)) : Number.isInteger(x))) return [m.replace('.', ''), e];
+  }
+  let e = Math.floor(Math.log10(x));
+  let digits = roundScaled(x, p - e);
+  const low = 10n ** BigInt(p);
+  if (digits >= low * 10n) {
+    e += 1;
+    digits = roundScaled(x, p - e);
+  } else if (digits < low) {
+    e -= 1;
+    digits = roundScaled(x, p - e);
+  }
+  if (digits >= low * 10n) {
+    e += 1;
+    digits /= 10n;
+  }
+  return [digits.toString(), e];
+}
+
+function expForm(x: number, p: number): string {
+  const [digits, e] = scientific(x, p);
+  const mantissa = p === 0 ? digits : `${digits[0]}.${digits.slice(1)}`;
+  const sign = e < 0 ? '-' : '+';
+  return `${mantissa}e${sign}${String(Math.abs(e)).padStart(2, '0')}`;
+}
+
 function float(v: number, conv: string, precision: number | undefined, alt: boolean): string {
   const upper = conv === conv.toUpperCase();
   if (!Number.isFinite(v)) {
@@ -152,23 +238,18 @@ function float(v: number, conv: string, precision: number | undefined, alt: bool
   }
   const lower = conv.toLowerCase();
   let s: string;
-  if (lower === 'f') s = v.toFixed(Math.min(precision ?? 6, 100));
-  else if (lower === 'e') s = exponent(v.toExponential(Math.min(precision ?? 6, 100)));
+  if (lower === 'f') s = fixed(v, Math.min(precision ?? 6, 400));
+  else if (lower === 'e') s = expForm(v, Math.min(precision ?? 6, 400));
   else if (lower === 'a') s = hexFloat(v, precision);
   else {
-    const p = precision === undefined ? 6 : precision === 0 ? 1 : Math.min(precision, 100);
-    const x = v === 0 ? 0 : Math.floor(Math.log10(Number(v.toExponential(p - 1))));
-    if (p > x && x >= -4) s = v.toFixed(p - 1 - x);
-    else s = exponent(v.toExponential(p - 1));
+    const p = precision === undefined ? 6 : precision === 0 ? 1 : Math.min(precision, 400);
+    const x = scientific(v, p - 1)[1];
+    if (p > x && x >= -4) s = fixed(v, p - 1 - x);
+    else s = expForm(v, p - 1);
     if (!alt) s = stripZeros(s);
   }
   if (alt && !s.includes('.') && lower !== 'a') s = s.replace(/^(\d+)/, '$1.');
   return upper ? s.toUpperCase() : s;
-}
-
-/** JS writes e+5; C writes e+05. */
-function exponent(s: string): string {
-  return s.replace(/e([+-])(\d)$/, 'e$10$2');
 }
 
 function stripZeros(s: string): string {

@@ -53,12 +53,12 @@ export const BUF = 0x1000;
 export const BUF2 = 0x8000;
 export const BUF3 = 0xc000;
 
-export async function guest(options: PosixOptions = {}, extra: { linkWasi?: boolean } = {}): Promise<Guest> {
+export async function guest(options: PosixOptions = {}, extra: { linkWasi?: boolean; maxMemoryBytes?: number } = {}): Promise<Guest> {
   const logs: string[] = [];
   const log: Logger = { debug: (m) => logs.push(m), warn: (m) => logs.push(m) };
   const host = createHost({ log });
   const importObject: ImportObject = {};
-  linkMemory(importObject, host);
+  linkMemory(importObject, host, extra.maxMemoryBytes === undefined ? {} : { maxMemoryBytes: extra.maxMemoryBytes });
   if (extra.linkWasi !== false) linkWasi(importObject, host, { fs: 'memory', stdout: 'capture' });
   linkPosix(importObject, host, options);
   compiled ??= parse(wat()).then((bytes) => WebAssembly.compile(bytes));
@@ -85,19 +85,20 @@ export async function guest(options: PosixOptions = {}, extra: { linkWasi?: bool
 }
 
 /** Runs a C guest from test/guests with memory + wasi + posix composed; returns its exit code and stdout. */
-export async function runGuest(name: string, options: PosixOptions = {}, memoryOptions: { maxMemoryBytes?: number } = {}): Promise<{ code: number; stdout: string; logs: string[]; host: FaasletHost }> {
+export async function runGuest(name: string, options: PosixOptions = {}, args: string[] = [], setup?: (host: FaasletHost) => void): Promise<{ code: number; stdout: string; logs: string[]; host: FaasletHost }> {
   const { readFile } = await import('node:fs/promises');
   const { compose, loadPackages, ProcExit } = await import('@faasm/abi');
   const bytes = await readFile(new URL(`../test/guests/${name}.wasm`, import.meta.url));
   const logs: string[] = [];
-  const host = createHost({ log: { debug: (m) => logs.push(m), warn: (m) => logs.push(m) } });
+  const host = createHost({ message: { args }, log: { debug: (m) => logs.push(m), warn: (m) => logs.push(m) } });
   const module = await WebAssembly.compile(bytes);
   const packages = await loadPackages(['@faasm/memory', '@faasm/wasi', '@faasm/posix']);
   const { importObject } = compose(module, host, packages, {
-    '@faasm/memory': memoryOptions,
+    '@faasm/memory': {},
     '@faasm/wasi': { fs: 'memory', stdout: 'capture' },
     '@faasm/posix': options,
   });
+  setup?.(host);
   const instance = await WebAssembly.instantiate(module, importObject);
   attachInstance(host, instance);
   lifecycleOf(host).instantiated();

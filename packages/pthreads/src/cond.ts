@@ -1,6 +1,6 @@
 import { Errno, GuestTrap, type FaasletHost } from '@faasm/abi';
-import { Cond, CondClock, Timespec } from './layout.js';
-import { acquire, openMutex, release } from './mutex.js';
+import { Cond, CondClock, Mutex, Timespec } from './layout.js';
+import { acquire, mutexBase, release } from './mutex.js';
 import { pthreadOf } from './state.js';
 
 /**
@@ -12,9 +12,7 @@ import { pthreadOf } from './state.js';
 const SEQ = Cond.SEQ / 4;
 
 function condIndex(host: FaasletHost, cond: number): number {
-  const index = pthreadOf(host).runtime.wordIndex(cond);
-  host.memory.check(cond, Cond.SIZE);
-  return index;
+  return pthreadOf(host).runtime.wordIndex(cond, Cond.SIZE);
 }
 
 /** int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *attr): the attr's clock. */
@@ -38,15 +36,15 @@ function sleep(host: FaasletHost, cond: number, mutex: number, timeoutMs: number
   const local = pthreadOf(host);
   if (!local.runtime.sharedMemory) throw new GuestTrap(where, 'deadlock: no other thread can signal (memory not shared)');
   const index = condIndex(host, cond);
-  const m = openMutex(host, mutex);
-  const words = local.runtime.words();
-  const seq = Atomics.load(words, index + SEQ);
-  const depth = m.words[m.base + 5]!;
-  const code = release(m);
+  const base = mutexBase(local, mutex);
+  const count = base + Mutex.COUNT / 4;
+  const seq = Atomics.load(local.runtime.words(), index + SEQ);
+  const depth = local.runtime.words()[count]!;
+  const code = release(local, base);
   if (code !== 0) return { code, timedOut: false };
   const outcome = Atomics.wait(local.runtime.words(), index + SEQ, seq, timeoutMs);
-  acquire(m, where);
-  m.words[m.base + 5] = depth;
+  acquire(local, base, where);
+  local.runtime.words()[count] = depth;
   return { code: 0, timedOut: outcome === 'timed-out' };
 }
 

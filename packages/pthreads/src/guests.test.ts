@@ -11,10 +11,24 @@ describe('pthread guests', () => {
     expect(run.code).toBe(0);
   });
 
-  it('mutex kinds, condition variables, a producer/consumer queue and a malloc stress', async () => {
-    const run = await runGuest(guest('pt_sync'));
+  it.each([1, 2, 4])('mutex kinds, condition variables, a producer/consumer queue and a malloc stress with %i threads', async (threads) => {
+    const run = await runGuest(guest('pt_sync'), { args: [String(threads)] });
     expect(run.error).toBeUndefined();
-    expect(run.stdout).toContain('pt_sync failures=0');
+    expect(run.stdout).toContain(`pt_sync threads=${threads} failures=0`);
     expect(run.code).toBe(0);
+  });
+});
+
+describe('pthreads without shared memory', () => {
+  it('runs each thread to completion inside pthread_create', async () => {
+    const run = await runGuest(guest('pt_inline'));
+    expect(run.host.memory.shared).toBe(false);
+    expect(run.error).toBeUndefined();
+    expect(run.stdout).toContain('inline sum=60 total=6 distinct=1');
+  });
+
+  it('traps instead of hanging on a lock no other thread can release', async () => {
+    const run = await runGuest(guest('pt_inline'), { args: ['relock'] });
+    expect(run.error?.message).toMatch(/pthread_mutex_lock: deadlock/);
   });
 });

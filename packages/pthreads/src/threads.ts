@@ -104,7 +104,7 @@ export function pthreadCreate(host: FaasletHost, threadPtr: number, attrPtr: num
     return 0;
   }
   try {
-    rt.dispatch('pthread_create', JobKind.PTHREAD, (slots, s) => {
+    p[at + PThread.SLOT] = rt.dispatch('pthread_create', JobKind.PTHREAD, (slots, s) => {
       slots[s + Slot.TARGET] = claimed.index;
       slots[s + Slot.FN] = start;
       slots[s + Slot.ARG] = arg;
@@ -139,7 +139,8 @@ export function pthreadJoin(host: FaasletHost, thread: number, resultPtr: number
   const p = local.runtime.shared.pthreads;
   const at = index * PTHREAD_WORDS;
   if (Atomics.load(p, at + PThread.DETACHED) === 1) return Errno.INVAL;
-  while (Atomics.load(p, at + PThread.STATE) === PThreadState.RUNNING) waitWhileEqual(p, at + PThread.STATE, PThreadState.RUNNING);
+  const stalled = local.runtime.stalledWorker(p[at + PThread.SLOT]!);
+  while (Atomics.load(p, at + PThread.STATE) === PThreadState.RUNNING) waitWhileEqual(p, at + PThread.STATE, PThreadState.RUNNING, stalled);
   const failure = failureOf(local, index);
   const result = p[at + PThread.RESULT]!;
   Atomics.store(p, at + PThread.STATE, PThreadState.FREE);

@@ -45,6 +45,8 @@ export function faasmLinkFlags(): string[] {
     '-Wl,--export-if-defined=free',
     '-Wl,--export-if-defined=__wasm_call_ctors',
     '-Wl,--export-if-defined=_faasm_zygote',
+    // env.* POSIX imports set C's errno in the guest: the host needs its address.
+    '-Wl,--export-if-defined=errno',
   ];
 }
 

@@ -1,8 +1,11 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InProcessStore, RedisStore, type StateStore } from './index.js';
+import { InProcessStore, type StateStore } from './index.js';
+import { RedisStore } from './redis-store.js';
 // @ts-expect-error test support is plain JavaScript
 import { TestPlane } from '../test/support/plane.mjs';
 // @ts-expect-error test support is plain JavaScript
@@ -144,8 +147,24 @@ describe('two hosts sharing one global tier: lock_state_write on both hosts excl
     expect(await twoHosts(new TestPlane({ store }) as Plane, new TestPlane({ store }) as Plane)).toBe(8000);
   });
 
-  it.runIf(hasRedis)('one Redis: 2 hosts x 4 Faaslets x 1,000 increments = 8,000', async () => {
-    const prefix = `twohosts${Date.now()}:`;
-    expect(await twoHosts(new TestPlane({ store: redisStore(prefix) }) as Plane, new TestPlane({ store: redisStore(prefix) }) as Plane)).toBe(8000);
+  it.runIf(hasRedis)('one Redis, two host processes: 2 x 4 Faaslets x 1,000 increments = 8,000', async () => {
+    const prefix = `twoprocs${Date.now()}:`;
+    const store = redisStore(prefix);
+    const plane = new TestPlane({ store }) as Plane;
+    const script = fileURLToPath(new URL('../test/support/host-process.mjs', import.meta.url));
+    const other = new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, ['--no-warnings', script, String(redis!.port), prefix, '4', '1000'], { timeout: 50_000 }, (error, stdout) =>
+        error ? reject(error) : resolve(stdout.trim().split('\n').at(-1) ?? ''),
+      );
+    });
+    try {
+      const [mine, theirs] = await Promise.all([Promise.all(Array.from({ length: 4 }, () => plane.run('state_incr', '1000'))), other]);
+      expect(mine.map((r) => r.error ?? r.returnValue)).toEqual([0, 0, 0, 0]);
+      expect(JSON.parse(theirs)).toEqual({ ok: true });
+    } finally {
+      await plane.close();
+    }
+    const value = await store.get('demo/counter');
+    expect(new DataView(value!.buffer).getInt32(0, true)).toBe(8000);
   });
 });

@@ -64,8 +64,9 @@ export function writeState(host: FaasletHost, keyPtr: number, dataPtr: number, d
   const data = host.memory.bytes(dataPtr, dataLen);
   const view = requireKey(host, '__faasm_write_state', key, dataLen);
   syncMapping(host, view);
-  view.data.set(data);
+  // Dirty first: a concurrent lazy pull then keeps these bytes.
   markDirty(view, 0, view.size);
+  view.data.set(data);
   refreshMapping(host, view, 0, view.size);
 }
 
@@ -75,8 +76,8 @@ export function writeStateOffset(host: FaasletHost, keyPtr: number, totalLen: nu
   checkRange('__faasm_write_state_offset', view, offset, dataLen);
   const data = host.memory.bytes(dataPtr, dataLen);
   syncMapping(host, view);
-  view.data.set(data, offset);
   markDirty(view, offset, dataLen);
+  view.data.set(data, offset);
   refreshMapping(host, view, offset, dataLen);
 }
 
@@ -179,8 +180,8 @@ export function writeStateFromFile(host: FaasletHost, keyPtr: number, pathPtr: n
   if (bytes.length === 0) throw new GuestTrap(name, `'${path}' is empty: a state value needs at least one byte`);
   const view = requireKey(host, name, key, bytes.length);
   syncMapping(host, view);
-  view.data.set(bytes);
   markDirty(view, 0, view.size);
+  view.data.set(bytes);
   refreshMapping(host, view, 0, view.size);
   push(host, name, view, 'full');
   return bytes.length;

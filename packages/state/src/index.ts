@@ -10,7 +10,7 @@ import { flushMappings, STATE, type StateContext } from './replica.js';
 export { table } from './imports.js';
 export { StateHost, type StateHostOptions } from './host.js';
 export { InProcessStore, type Range, type StateStore } from './store.js';
-export { RedisStore, type RedisStoreOptions } from './redis-store.js';
+// RedisStore is in '@faasm/state/redis', so Faaslet workers never load ioredis.
 export {
   STATE_SERVICES,
   PULL_CHUNK,

@@ -35,10 +35,14 @@ export const META = {
   fullyPulled: 0,
   /** 1 while any byte is dirty. */
   dirty: 1,
-  chunks: 2,
+  /** 1 when the whole value is dirty (the per-byte mask is not filled for that). */
+  allDirty: 2,
+  /** 1 when some bytes of the per-byte mask are set. */
+  partlyDirty: 3,
+  chunks: 4,
 } as const;
 
-/** A key's replica: `data` the value, `dirty` one byte per value byte (1 = dirty), `meta` flags. */
+/** A key's replica: `data` the value, `dirty` one byte per value byte (1 = dirty; see META.allDirty), `meta` flags. */
 export interface SegmentHandles {
   key: string;
   size: number;

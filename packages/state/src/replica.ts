@@ -1,6 +1,6 @@
 import type { Bridge, FaasletHost } from '@faasm/abi';
 import { GuestTrap, ServiceKey } from '@faasm/abi';
-import { chunkCount, segmentViews } from './host.js';
+import { chunkCount, fillBytes, segmentViews } from './host.js';
 import type { HeldLock } from './locks.js';
 import type { OpenRequest, OpenResponse, PullRequest, PushRequest, SegmentHandles } from './protocol.js';
 import { META, PULL_CHUNK, STATE_SERVICES } from './protocol.js';
@@ -105,7 +105,13 @@ export function forcePull(host: FaasletHost, importName: string, view: KeyView):
 
 export function markDirty(view: KeyView, offset: number, length: number): void {
   if (length <= 0) return;
-  view.dirty.fill(1, offset, offset + length);
+  if (offset === 0 && length === view.size) {
+    // The whole value: a flag, not a 1-per-byte fill.
+    Atomics.store(view.meta, META.allDirty, 1);
+  } else {
+    fillBytes(view.dirty, 1, offset, offset + length);
+    Atomics.store(view.meta, META.partlyDirty, 1);
+  }
   Atomics.store(view.meta, META.dirty, 1);
 }
 
@@ -129,15 +135,16 @@ export function syncMapping(host: FaasletHost, view: KeyView): void {
   for (let start = 0; start < view.size; start += PAGE) {
     const end = Math.min(view.size, start + PAGE);
     if (Buffer.compare(guest.subarray(start, end), shadow.subarray(start, end)) === 0) continue;
+    Atomics.store(view.meta, META.partlyDirty, 1);
+    Atomics.store(view.meta, META.dirty, 1);
     for (let i = start; i < end; i++) {
       const b = guest[i]!;
       if (b !== shadow[i]) {
+        view.dirty[i] = 1;
         view.data[i] = b;
         shadow[i] = b;
-        view.dirty[i] = 1;
       }
     }
-    Atomics.store(view.meta, META.dirty, 1);
   }
 }
 
@@ -155,6 +162,7 @@ export function mapKey(host: FaasletHost, importName: string, view: KeyView, off
   if (!view.mapping) {
     const ptr = host.exports.malloc(view.size);
     if (ptr === 0) throw new GuestTrap(importName, `malloc(${view.size}) failed mapping state '${view.key}'`);
+    // The guest copy starts as zeros, like the shadow (malloc does not zero).
     host.memory.fill(ptr, view.size, 0);
     view.mapping = { ptr, shadow: new Uint8Array(view.size) };
   } else {

@@ -4,13 +4,10 @@ export { SharedState, type SharedBlocks, type MessageArea } from './shared.js';
 export { waitWhileEqual, waitUntil, lockWord, tryLockWord, unlockWord, WaitAborted, SPINS } from './sync.js';
 export { ThreadFailure, describeFailure, failureError, type FailureRecord } from './errors.js';
 export * from './layout.js';
+export { threadsOf, prepareThreads, takeThreadError, shutdownThreads } from './setup.js';
 export {
   ThreadRuntime,
   THREADS,
-  threadsOf,
-  prepareThreads,
-  takeThreadError,
-  shutdownThreads,
   DEFAULT_STACK_SIZE,
   type ThreadsSetup,
   type WorkerData,

@@ -68,6 +68,7 @@ export const PThread = {
   ERROR_KIND: 4, // FailureKind
   EXIT_CODE: 5,
   GEN: 6,
+  SLOT: 7, // the worker slot running it
 } as const;
 export const PThreadState = { FREE: 0, RUNNING: 1, FINISHED: 2, CLAIMING: 3 } as const;
 
@@ -84,7 +85,7 @@ export const Global = {
   ORPHAN: 2, // a detached thread failed (FailureKind)
   ORPHAN_CODE: 3,
   SM_CRITICAL: 4, // __faasm_sm_critical_local
-  NEXT_WORKER: 5,
+  FENCE: 5, // target of __kmpc_flush's fence
 } as const;
 
 export const FailureKind = { NONE: 0, TRAP: 1, EXIT: 2 } as const;

@@ -1,12 +1,13 @@
 import { Worker } from 'node:worker_threads';
-import { DEFAULT_PACKAGES, GuestTrap, ServiceKey, lifecycleOf, type FaasletHost, type Message } from '@faasm/abi';
+import { GuestTrap, ServiceKey, type FaasletHost, type Message } from '@faasm/abi';
+import { workerExecArgv } from './exec-argv.js';
 import { describeFailure, failureError, type FailureRecord } from './errors.js';
 import {
   DISPATCH_RING, FailureKind, Global, JobKind, MAX_SHARED_ARGS, MAX_SLOTS, MAX_TEAMS, PThread,
   PTHREAD_WORDS, PThreadState, Slot, SLOT_WORDS, SlotState, Team, TEAM_WORDS,
 } from './layout.js';
 import { SharedState, type SharedBlocks } from './shared.js';
-import { WaitAborted, waitWhileEqual } from './sync.js';
+import { SPINS, WaitAborted, waitWhileEqual } from './sync.js';
 
 /** What workers need to build a thread instance like the main one. */
 export interface ThreadsSetup {
@@ -56,7 +57,12 @@ export class ThreadRuntime {
   setup: (ThreadsSetup & { packages: readonly string[] }) | undefined;
   readonly #runners = new Map<number, JobRunner>();
   readonly #workers: Worker[] = [];
-  #words: Int32Array | undefined;
+  #words = new Int32Array(0);
+  #wordsFor: WebAssembly.Memory | undefined;
+  #sharedFor: WebAssembly.Memory | undefined;
+  #shared = false;
+  /** Slot of thread n (index n-1) in this thread's last OpenMP team. */
+  #teamSlots: number[] = [];
 
   constructor(host: FaasletHost, options: { shared?: SharedState; slot?: number } = {}) {
     this.host = host;
@@ -70,7 +76,13 @@ export class ThreadRuntime {
 
   /** True when the guest memory is a SharedArrayBuffer (threads can share it). */
   get sharedMemory(): boolean {
-    return this.host.memory.attached && this.host.memory.shared;
+    if (!this.host.memory.attached) return false;
+    const memory = this.host.memory.memory;
+    if (memory !== this.#sharedFor) {
+      this.#sharedFor = memory;
+      this.#shared = memory.buffer instanceof SharedArrayBuffer;
+    }
+    return this.#shared;
   }
 
   registerRunner(kind: number, runner: JobRunner): void {
@@ -83,22 +95,42 @@ export class ThreadRuntime {
 
   // ---- guest words (locks, condition variables, once controls live in guest memory)
 
-  /** Index of the aligned guest word at `ptr` in `words()`; traps if unaligned or out of bounds. */
-  wordIndex(ptr: number): number {
+  /**
+   * Index in `words()` of the aligned guest object of `bytes` bytes at `ptr`; traps
+   * (MemoryFault, named by the import) if it is out of bounds, or if unaligned. The
+   * view is rebuilt only when an access does not fit it (growth, a new memory).
+   */
+  wordIndex(ptr: number, bytes = 4): number {
     const p = ptr >>> 0;
-    this.host.memory.check(p, 4);
+    const memory = this.host.memory.memory;
+    if (p + bytes > this.#words.byteLength || memory !== this.#wordsFor) {
+      const buffer = memory.buffer;
+      this.#wordsFor = memory;
+      this.#words = new Int32Array(buffer, 0, buffer.byteLength >>> 2);
+      if (p + bytes > this.#words.byteLength) this.host.memory.check(p, bytes);
+    }
     if (p & 3) throw new Error(`unaligned synchronisation object at 0x${p.toString(16)}`);
     return p >>> 2;
   }
 
   /**
-   * An Int32Array over the guest's memory (rebuilt after growth). Atomics work on it
-   * whether or not the memory is shared; only waiting needs a shared memory.
+   * The Int32Array over the guest's memory that `wordIndex` last validated against.
+   * Atomics work on it whether or not the memory is shared; only waiting needs sharing.
    */
   words(): Int32Array {
-    const buffer = this.host.memory.memory.buffer;
-    if (!this.#words || this.#words.buffer !== buffer) this.#words = new Int32Array(buffer);
     return this.#words;
+  }
+
+  /**
+   * An abort check for a wait on `slot`'s job: reports a worker that has not booted
+   * after `bootLimitMs` (a Node-level worker failure cannot reach a blocked thread).
+   */
+  stalledWorker(slot: number, bootLimitMs = 60_000): () => string | undefined {
+    const since = performance.now();
+    const index = slot * SLOT_WORDS + Slot.READY;
+    return () => (Atomics.load(this.shared.slots, index) === 0 && performance.now() - since > bootLimitMs
+      ? `thread worker ${slot} did not start within ${bootLimitMs / 1000} s`
+      : undefined);
   }
 
   // ---- workers
@@ -122,7 +154,7 @@ export class ThreadRuntime {
       slot,
       seen,
     };
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: data });
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: data, execArgv: workerExecArgv() });
     worker.unref();
     // Only reached if the event loop runs: failures are reported through the slot.
     worker.on('error', (e) => this.host.log.warn(`thread worker ${slot} failed: ${e.message}`));
@@ -143,10 +175,18 @@ export class ThreadRuntime {
     }
   }
 
-  /** Claims an idle worker (or starts one) and gives it a stack; returns the slot. */
-  #claim(where: string, stackSize: number): number {
+  /**
+   * Claims an idle worker (`preferred` first, or starts one) and gives it a stack;
+   * returns the slot, now BUSY: start a job on it or release it.
+   */
+  claimSlot(where: string, stackSize: number, preferred = -1): number {
+    this.#requireSetup(where);
     const slots = this.shared.slots;
     let slot = -1;
+    if (preferred >= 0 && preferred !== this.slot
+      && Atomics.compareExchange(slots, preferred * SLOT_WORDS + Slot.STATE, SlotState.IDLE, SlotState.BUSY) === SlotState.IDLE) {
+      slot = preferred;
+    }
     for (let s = 0; s < MAX_SLOTS && slot < 0; s++) {
       if (s === this.slot) continue;
       if (Atomics.compareExchange(slots, s * SLOT_WORDS + Slot.STATE, SlotState.IDLE, SlotState.BUSY) === SlotState.IDLE) slot = s;
@@ -161,8 +201,28 @@ export class ThreadRuntime {
       }
     }
     if (slot < 0) throw new GuestTrap(where, `too many threads (at most ${MAX_SLOTS} workers per Faaslet)`);
-    this.#allocate(slot, stackSize);
+    try {
+      this.#allocate(slot, stackSize);
+    } catch (e) {
+      this.releaseSlot(slot);
+      throw e;
+    }
     return slot;
+  }
+
+  /** Gives back a claimed slot on which no job was started. */
+  releaseSlot(slot: number): void {
+    Atomics.store(this.shared.slots, slot * SLOT_WORDS + Slot.STATE, SlotState.IDLE);
+  }
+
+  /** Starts a job on a claimed slot: `fill(slots, at)` writes its words. */
+  startJob(slot: number, kind: number, fill: (slots: Int32Array, at: number) => void): void {
+    const slots = this.shared.slots;
+    const at = slot * SLOT_WORDS;
+    slots[at + Slot.KIND] = kind;
+    fill(slots, at);
+    Atomics.add(slots, at + Slot.GEN, 1);
+    Atomics.notify(slots, at + Slot.GEN);
   }
 
   /**
@@ -203,19 +263,11 @@ export class ThreadRuntime {
     Atomics.store(slots, at + Slot.EPOCH, epoch);
   }
 
-  /**
-   * Hands a job to a worker: `fill(at)` writes its words (offset of the slot in
-   * `shared.slots`). The worker sees the new generation (spinning, then waiting).
-   */
+  /** Claims a worker and starts a job on it; returns the slot. */
   dispatch(where: string, kind: number, fill: (slots: Int32Array, at: number) => void, stackSize?: number): number {
     const setup = this.#requireSetup(where);
-    const slot = this.#claim(where, stackSize ?? setup.stackSize ?? DEFAULT_STACK_SIZE);
-    const slots = this.shared.slots;
-    const at = slot * SLOT_WORDS;
-    slots[at + Slot.KIND] = kind;
-    fill(slots, at);
-    Atomics.add(slots, at + Slot.GEN, 1);
-    Atomics.notify(slots, at + Slot.GEN);
+    const slot = this.claimSlot(where, stackSize ?? setup.stackSize ?? DEFAULT_STACK_SIZE);
+    this.startJob(slot, kind, fill);
     return slot;
   }
 
@@ -342,17 +394,29 @@ export class ThreadRuntime {
     const at = team * TEAM_WORDS;
     let masterError: unknown;
     let started = 0;
+    const watches: Array<() => string | undefined> = [];
+    // Claim every worker before starting any job (a fast thread must not free its slot
+    // for a later thread of the same team), preferring the slot each thread number had
+    // in this thread's previous team: threadprivate data lives in the worker's TLS.
+    const claimed: number[] = [];
     try {
-      for (let n = 1; n < size; n++) {
-        this.dispatch(where, JobKind.OPENMP, (slots, s) => {
-          slots[s + Slot.TARGET] = team;
-          slots[s + Slot.THREAD_NUM] = n;
-        });
-        started++;
-      }
+      const stackSize = this.setup?.stackSize ?? DEFAULT_STACK_SIZE;
+      for (let n = 1; n < size; n++) claimed.push(this.claimSlot(where, stackSize, this.#teamSlots[n - 1]));
     } catch (e) {
-      // Threads already started must still be joined: failing the team aborts them.
+      for (const slot of claimed) this.releaseSlot(slot);
+      claimed.length = 0;
       masterError = e;
+    }
+    if (masterError === undefined) {
+      this.#teamSlots = claimed;
+      claimed.forEach((slot, i) => {
+        this.startJob(slot, JobKind.OPENMP, (slots, s) => {
+          slots[s + Slot.TARGET] = team;
+          slots[s + Slot.THREAD_NUM] = i + 1;
+        });
+        watches.push(this.stalledWorker(slot));
+        started++;
+      });
     }
     if (masterError === undefined) {
       try {
@@ -362,10 +426,17 @@ export class ThreadRuntime {
       }
     }
     if (masterError !== undefined && !(masterError instanceof WaitAborted)) this.failTeam(team, describeFailure(masterError));
+    for (let spin = 0; spin < SPINS && Atomics.load(t, at + Team.FINISHED) < started; spin++);
     for (;;) {
       const done = Atomics.load(t, at + Team.FINISHED);
       if (done >= started) break;
-      Atomics.wait(t, at + Team.FINISHED, done, 50);
+      if (Atomics.wait(t, at + Team.FINISHED, done, 50) === 'timed-out') {
+        for (const watch of watches) {
+          const reason = watch();
+          // The team block stays claimed: a late worker may still read it.
+          if (reason !== undefined) throw new GuestTrap(where, reason);
+        }
+      }
     }
     const failed = Atomics.load(t, at + Team.ERROR) === 2;
     const record: FailureRecord | undefined = failed
@@ -398,45 +469,4 @@ export class ThreadRuntime {
     }
     return undefined;
   }
-}
-
-/** The thread runtime of a host (created on first use: the main thread's). */
-export function threadsOf(host: FaasletHost): ThreadRuntime {
-  let runtime = host.services.get(THREADS);
-  if (!runtime) {
-    runtime = new ThreadRuntime(host);
-    host.services.provide(THREADS, runtime);
-  }
-  return runtime;
-}
-
-/**
- * What the embedder (the runtime, or a test harness) calls once the main instance
- * exists: gives the thread runtime the compiled module and how to compose worker
- * instances, and registers the lifecycle hook that re-makes thread stacks after a
- * restore. `prewarm` starts that many workers now.
- */
-export function prepareThreads(host: FaasletHost, setup: ThreadsSetup & { prewarm?: number }): ThreadRuntime {
-  const runtime = threadsOf(host);
-  const first = runtime.setup === undefined;
-  runtime.setup = { ...setup, packages: setup.packages ?? DEFAULT_PACKAGES };
-  if (first) {
-    lifecycleOf(host).register({
-      name: '@faasm/threads',
-      // Thread stacks and TLS blocks live in the heap the restore just reset.
-      restore: () => void Atomics.add(runtime.shared.global, Global.EPOCH, 1),
-    });
-  }
-  if (setup.prewarm && runtime.sharedMemory) runtime.prewarm(setup.prewarm);
-  return runtime;
-}
-
-/** The failure of a detached thread of this Faaslet since the last check, if any. */
-export function takeThreadError(host: FaasletHost): Error | undefined {
-  return host.services.get(THREADS)?.takeOrphanError();
-}
-
-/** Stops a Faaslet's thread workers. */
-export async function shutdownThreads(host: FaasletHost): Promise<void> {
-  await host.services.get(THREADS)?.shutdown();
 }

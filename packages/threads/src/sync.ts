@@ -58,7 +58,7 @@ export function waitUntil(view: Int32Array, index: number, value: number, deadli
  * Acquires the futex lock word at `index` (0 free, 1 held, 2 held with waiters;
  * Drepper, "Futexes Are Tricky", mutex 3).
  */
-export function lockWord(view: Int32Array, index: number, spins = 100): void {
+export function lockWord(view: Int32Array, index: number, spins = 2000): void {
   let c = Atomics.compareExchange(view, index, 0, 1);
   if (c === 0) return;
   for (let i = 0; i < spins; i++) {

@@ -71,6 +71,7 @@ function complete(kind: number, target: number): void {
 }
 
 let seen = data.seen;
+let appliedEpoch = -1;
 for (;;) {
   seen = waitWhileEqual(slots, at + Slot.GEN, seen);
   const kind = slots[at + Slot.KIND]!;
@@ -82,7 +83,12 @@ for (;;) {
     const tls = slots[at + Slot.TLS_BLOCK]!;
     // Fresh thread-locals for every pthread; OpenMP threadprivate data persists
     // across parallel regions on the same worker, as with libomp's thread pool.
-    if (tls !== 0 && initTls && (kind === JobKind.PTHREAD || host.exports.global('__tls_base')?.value !== tls)) initTls(tls);
+    // A new allocation epoch (after a restore) means a new block, even at the same address.
+    const epoch = slots[at + Slot.EPOCH]!;
+    if (tls !== 0 && initTls && (kind === JobKind.PTHREAD || epoch !== appliedEpoch || host.exports.global('__tls_base')?.value !== tls)) {
+      initTls(tls);
+      appliedEpoch = epoch;
+    }
     const run = runtime.runner(kind);
     if (!run) throw new Error(`no runner for job kind ${kind} (is its package linked?)`);
     run(data.slot);

@@ -39,6 +39,12 @@ export interface FsBackend {
    * file lies inside its preopen.
    */
   readonly realpathOf?: ((handle: number) => string | undefined) | undefined;
+  /**
+   * A path naming `name` inside the directory open as `handle`, resolved by the kernel
+   * from that directory whatever its path is now (Linux: /proc/self/fd/<handle>/<name>);
+   * absent where the backend cannot race with outside changes. `name` '' names the directory.
+   */
+  readonly beneath?: ((handle: number, name: string) => string) | undefined;
   /** Canonical form of a preopen's host path (symlinks resolved). */
   realpath(path: string): string;
 }

@@ -65,7 +65,8 @@ function listing(w: WasiHost, d: number, slot: number, fresh: boolean): Listing 
   const entries = [
     { name: '.', filetype: Filetype.DIRECTORY, ino: st.ino },
     { name: '..', filetype: Filetype.DIRECTORY, ino: 0n },
-    ...w.fs.readdir(dirPath(w, slot)),
+    // The open handle itself where the backend can (no path to race on), else its path.
+    ...w.fs.readdir(w.fs.beneath?.(w.table.handleOf(d), '') ?? dirPath(w, slot)),
   ];
   const latest = st.mtimNs > st.ctimNs ? st.mtimNs : st.ctimNs;
   const made: Listing = { stamp, ...serialise(entries), mtimNs: st.mtimNs, ctimNs: st.ctimNs, reusable: realtimeNs() - latest > SETTLED_NS };

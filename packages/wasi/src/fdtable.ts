@@ -65,6 +65,7 @@ export interface FdTableSnapshot {
 }
 
 const ENC = new TextEncoder();
+const EMPTY = new Uint8Array(0);
 const DEC = new TextDecoder();
 
 /**
@@ -176,7 +177,7 @@ export class FdTable {
 
   /** Creates a description and an fd (the lowest free at or above `minFd`) for it. */
   open(desc: NewDesc, rightsBase: bigint, rightsInheriting: bigint, preopen = -1, minFd = 0): number {
-    const pathBytes = ENC.encode(desc.path);
+    const pathBytes = desc.path === '' ? EMPTY : ENC.encode(desc.path);
     if (pathBytes.length > MAX_PATH_BYTES) throw new ErrnoError(Errno.NAMETOOLONG);
     const fd = this.#claimFd(minFd);
     if (fd < 0) throw new ErrnoError(Errno.MFILE);
@@ -257,7 +258,7 @@ export class FdTable {
     const t = FDS_AT + to * SLOT_INTS;
     if (Atomics.compareExchange(this.i32, t + F.USED, 0, 1) === 1) this.#release(this.desc(t));
     const [base, inheriting] = this.rights(s);
-    this.#fill(to, this.i32[s + F.DESC]!, this.i32[s + F.ROOT]!, this.i32[s + F.PREOPEN]!, base, inheriting);
+    this.#fill(to, this.i32[s + F.DESC]!, this.i32[s + F.ROOT]!, -1, base, inheriting);
     return to;
   }
 
@@ -325,6 +326,18 @@ export class FdTable {
       this.i32[d + D.MODE] = this.i32[d + D.MODE]! | Mode.DESYNC;
     }
     this.#paths.clear();
+  }
+
+  /** Closes every handle and empties the table (the Faaslet is discarded). */
+  dispose(): void {
+    for (let k = 0; k < MAX_FDS; k++) {
+      const d = DESCS_AT + k * SLOT_INTS;
+      if (this.i32[d + D.REFS]! > 0 && this.i32[d + D.KIND] === DescKind.FILE) {
+        try { this.#backend.close(this.i32[d + D.HANDLE]!); } catch { /* already closed */ }
+      }
+      this.i32[d + D.REFS] = 0;
+      this.i32[FDS_AT + k * SLOT_INTS + F.USED] = 0;
+    }
   }
 
   /** Open fds, ascending (for tests and diagnostics). */

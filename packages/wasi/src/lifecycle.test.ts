@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Errno, ErrnoError, lifecycleOf } from '@faasm/abi';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { FD_TABLE } from './service.js';
 import { STDIO } from './stdio.js';
 import { Calls } from './test-calls.js';
@@ -30,7 +30,9 @@ describe.each(['node', 'memory'] as const)('lifecycle and services (%s backend)'
   it('restore closes fds opened during the call and reinstates the snapshot fds with their positions', () => {
     const c = new Calls({ fs });
     const life = lifecycleOf(c.host);
-    const kept = c.open(3, 'tmp/' + `kept-${process.pid}-${Math.random()}`, 1 | 8);
+    const name = `kept-${process.pid}-${Math.random()}`;
+    if (fs === 'node') onTestFinished(() => rmSync(join(tmpdir(), `faasm-root-${process.pid}`, 'tmp', name), { force: true }));
+    const kept = c.open(3, `tmp/${name}`, 1 | 8);
     c.write(kept, 'abcdef');
     expect(c.seek(kept, 2n)).toBe(2n);
     const saved = life.snapshot();
@@ -71,12 +73,23 @@ describe.each(['node', 'memory'] as const)('lifecycle and services (%s backend)'
     const data = t.pread(dup, 0n, 9);
     expect(new TextDecoder().decode(data as Uint8Array)).toBe('127.0.0.1');
     expect(t.pread(999, 0n, 1)).toBe(Errno.BADF);
+    expect(t.pread(3, 0n, 1)).toBe(Errno.ISDIR);
     expect(t.lookup(0)?.kind).toBe('stdin');
     expect(t.lookup(3)?.preopen).toBe('/');
     expect(t.lookup(998)).toBeUndefined();
     t.renumber(dup, 100);
     expect(t.lookup(dup)).toBeUndefined();
     expect(c.read(100, 3)).toBe('lho');
+  });
+
+  it('dispose closes every handle, preopens included', () => {
+    const c = new Calls({ fs });
+    const t = c.host.services.require(FD_TABLE);
+    const fd = c.open(3, 'etc/hosts');
+    t.dispose();
+    expect(t.openFds()).toEqual([]);
+    expect(c.read(fd)).toBe(Errno.BADF);
+    expect(c.call('fd_prestat_get', 3, 300)).toBe(Errno.BADF);
   });
 
   it('runs out of fds with MFILE, not a crash', () => {
@@ -91,6 +104,7 @@ describe.each(['node', 'memory'] as const)('lifecycle and services (%s backend)'
 describe('options', () => {
   it('extra preopens follow fd 4 (node): prestat names them and paths resolve inside them', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wasi-pre-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, 'in.txt'), 'inside');
     const c = new Calls({ preopens: [{ host: dir, guest: '/data' }] });
     expect(c.call('fd_prestat_get', 5, 300)).toBe(0);
@@ -114,6 +128,7 @@ describe('options', () => {
 
   it('a given node root is used as is', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wasi-root-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     mkdirSync(join(dir, 'etc'));
     writeFileSync(join(dir, 'etc', 'hosts'), 'custom');
     const c = new Calls({ root: dir });

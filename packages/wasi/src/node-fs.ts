@@ -42,9 +42,13 @@ export class NodeFs implements FsBackend {
   readonly processWide = true;
   /** Where /proc exists (Linux): the real path of an open fd. */
   readonly realpathOf: ((handle: number) => string) | undefined;
+  /** Where /proc exists: a path resolved from an open directory (openat-like). */
+  readonly beneath: ((handle: number, name: string) => string) | undefined;
 
   constructor() {
-    this.realpathOf = fs.existsSync('/proc/self/fd') ? (handle) => fs.readlinkSync(`/proc/self/fd/${handle}`) : undefined;
+    const proc = fs.existsSync('/proc/self/fd');
+    this.realpathOf = proc ? (handle) => fs.readlinkSync(`/proc/self/fd/${handle}`) : undefined;
+    this.beneath = proc ? (handle, name) => (name === '' ? `/proc/self/fd/${handle}` : `/proc/self/fd/${handle}/${name}`) : undefined;
   }
 
   lstat(path: string): FileStat {

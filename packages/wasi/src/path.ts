@@ -5,7 +5,7 @@ import { DescKind, FILETYPE_UNKNOWN } from './fdtable.js';
 import { FILESTAT } from './layout.js';
 import { slotWith, within } from './access.js';
 import { timesFrom, writeFilestat } from './fd.js';
-import { guestPath, isSimple, resolve, type Resolved } from './resolve.js';
+import { anchored, guestPath, isSimple, resolve, type Resolved } from './resolve.js';
 import { errnoOf, type WasiHost } from './state.js';
 
 const READ_RIGHTS = Rights.FD_READ | Rights.FD_READDIR;
@@ -59,6 +59,7 @@ export function pathOpen(
       dsync: (fdflags & Fdflags.DSYNC) !== 0,
     };
     if (request.exclusive && !request.create) request.exclusive = false;
+    if (request.exclusive) request.noFollow = true;
     let handle = -1;
     let root = t.root(s);
     let rel = '';
@@ -76,7 +77,9 @@ export function pathOpen(
         }
       } else {
         try {
-          const h = w.fs.open(joinPath(pre.host, path.split('/').filter((c) => c !== '' && c !== '.')), request);
+          // The components are joined without a trailing slash: say "directory" for it instead.
+          const asked = path.endsWith('/') ? { ...request, directory: true } : request;
+          const h = w.fs.open(joinPath(pre.host, path.split('/').filter((c) => c !== '' && c !== '.')), asked);
           const real = w.fs.realpathOf(h);
           if (real !== undefined && within(pre.host, real)) handle = h;
           else w.fs.close(h);
@@ -86,9 +89,13 @@ export function pathOpen(
       }
     }
     if (handle < 0) {
-      const r: Resolved = resolve(w, s, path, follow);
+      // O_CREAT|O_EXCL never follows a final symlink (POSIX: EEXIST even if it dangles).
+      const r: Resolved = resolve(w, s, path, follow && !request.exclusive);
       if (r.trailingSlash) request.directory = true;
-      handle = w.fs.open(r.path, request);
+      // The walk resolved every symlink it was asked to follow: the kernel must follow
+      // none (a final component swapped for a symlink meanwhile is LOOP, not an escape),
+      // and the open acts on the parent directory the walk checked.
+      handle = anchored(w, [r], (p) => w.fs.open(p, { ...request, noFollow: true }));
       if (!verifyInside(w, handle, r.root)) return Errno.NOTCAPABLE;
       root = r.root;
       // The stored path is only needed where the backend cannot locate a directory by its handle.
@@ -121,7 +128,7 @@ export function pathCreateDirectory(w: WasiHost, fd: number, pathPtr: number, pa
   try {
     const r = at(w, fd, Rights.PATH_CREATE_DIRECTORY, pathPtr, pathLen, false);
     if (r.rel.length === 0 || r.last === '.' || r.last === '..') return Errno.EXIST;
-    w.fs.mkdir(r.path);
+    anchored(w, [r], (p) => w.fs.mkdir(p));
     return Errno.SUCCESS;
   } catch (e) {
     return errnoOf(e);
@@ -134,10 +141,11 @@ export function pathRemoveDirectory(w: WasiHost, fd: number, pathPtr: number, pa
     const r = at(w, fd, Rights.PATH_REMOVE_DIRECTORY, pathPtr, pathLen, false);
     if (r.last === '.') return Errno.INVAL;
     if (r.last === '..' || r.rel.length === 0) return Errno.NOTEMPTY;
-    const st = w.fs.lstat(r.path);
-    if (st.filetype !== Filetype.DIRECTORY) return Errno.NOTDIR;
-    w.fs.rmdir(r.path);
-    return Errno.SUCCESS;
+    return anchored(w, [r], (p) => {
+      if (w.fs.lstat(p).filetype !== Filetype.DIRECTORY) return Errno.NOTDIR;
+      w.fs.rmdir(p);
+      return Errno.SUCCESS;
+    });
   } catch (e) {
     return errnoOf(e);
   }
@@ -148,13 +156,13 @@ export function pathUnlinkFile(w: WasiHost, fd: number, pathPtr: number, pathLen
   try {
     const r = at(w, fd, Rights.PATH_UNLINK_FILE, pathPtr, pathLen, false);
     if (r.rel.length === 0 || r.last === '.' || r.last === '..') return Errno.ISDIR;
-    if (r.trailingSlash) {
-      return w.fs.lstat(r.path).filetype === Filetype.DIRECTORY ? Errno.ISDIR : Errno.NOTDIR;
-    }
-    const st = w.fs.lstat(r.path);
-    if (st.filetype === Filetype.DIRECTORY) return Errno.ISDIR;
-    w.fs.unlink(r.path);
-    return Errno.SUCCESS;
+    return anchored(w, [r], (p) => {
+      const type = w.fs.lstat(p).filetype;
+      if (type === Filetype.DIRECTORY) return Errno.ISDIR;
+      if (r.trailingSlash) return Errno.NOTDIR;
+      w.fs.unlink(p);
+      return Errno.SUCCESS;
+    });
   } catch (e) {
     return errnoOf(e);
   }
@@ -166,7 +174,7 @@ export function pathRename(w: WasiHost, fd: number, oldPtr: number, oldLen: numb
     const from = at(w, fd, Rights.PATH_RENAME_SOURCE, oldPtr, oldLen, false);
     const to = at(w, newFd, Rights.PATH_RENAME_TARGET, newPtr, newLen, false);
     if (from.rel.length === 0 || to.rel.length === 0 || from.last === '..' || to.last === '..' || from.last === '.' || to.last === '.') return Errno.BUSY;
-    w.fs.rename(from.path, to.path);
+    anchored(w, [from, to], (a, b) => w.fs.rename(a!, b!));
     return Errno.SUCCESS;
   } catch (e) {
     return errnoOf(e);
@@ -179,9 +187,11 @@ export function pathLink(w: WasiHost, oldFd: number, flags: number, oldPtr: numb
     const from = at(w, oldFd, Rights.PATH_LINK_SOURCE, oldPtr, oldLen, (flags & Lookupflags.SYMLINK_FOLLOW) !== 0);
     const to = at(w, newFd, Rights.PATH_LINK_TARGET, newPtr, newLen, false);
     if (to.rel.length === 0 || to.last === '.' || to.last === '..') return Errno.EXIST;
-    if (w.fs.lstat(from.path).filetype === Filetype.DIRECTORY) return Errno.PERM;
-    w.fs.link(from.path, to.path);
-    return Errno.SUCCESS;
+    return anchored(w, [from, to], (a, b) => {
+      if (w.fs.lstat(a!).filetype === Filetype.DIRECTORY) return Errno.PERM;
+      w.fs.link(a!, b!);
+      return Errno.SUCCESS;
+    });
   } catch (e) {
     return errnoOf(e);
   }
@@ -199,7 +209,7 @@ export function pathSymlink(w: WasiHost, oldPtr: number, oldLen: number, fd: num
     const target = Buffer.from(bytes).toString('utf8');
     const to = at(w, fd, Rights.PATH_SYMLINK, newPtr, newLen, false);
     if (to.rel.length === 0 || to.last === '.' || to.last === '..') return Errno.EXIST;
-    w.fs.symlink(target, to.path);
+    anchored(w, [to], (p) => w.fs.symlink(target, p));
     return Errno.SUCCESS;
   } catch (e) {
     return errnoOf(e);
@@ -212,8 +222,9 @@ export function pathReadlink(w: WasiHost, fd: number, pathPtr: number, pathLen: 
   w.memory.check(usedPtr, 4);
   try {
     const r = at(w, fd, Rights.PATH_READLINK, pathPtr, pathLen, false);
-    if (w.fs.lstat(r.path).filetype !== Filetype.SYMBOLIC_LINK) return Errno.INVAL;
-    const target = Buffer.from(w.fs.readlink(r.path));
+    const text = anchored(w, [r], (p) => (w.fs.lstat(p).filetype === Filetype.SYMBOLIC_LINK ? w.fs.readlink(p) : undefined));
+    if (text === undefined) return Errno.INVAL;
+    const target = Buffer.from(text);
     const n = Math.min(target.byteLength, out.byteLength);
     out.set(target.subarray(0, n));
     w.memory.setU32(usedPtr, n);
@@ -228,7 +239,7 @@ export function pathFilestatGet(w: WasiHost, fd: number, flags: number, pathPtr:
   w.memory.check(statPtr, FILESTAT.size);
   try {
     const r = at(w, fd, Rights.PATH_FILESTAT_GET, pathPtr, pathLen, (flags & Lookupflags.SYMLINK_FOLLOW) !== 0);
-    writeFilestat(w, statPtr, w.fs.lstat(r.path));
+    writeFilestat(w, statPtr, anchored(w, [r], (p) => w.fs.lstat(p)));
     return Errno.SUCCESS;
   } catch (e) {
     return errnoOf(e);
@@ -240,8 +251,10 @@ export function pathFilestatSetTimes(w: WasiHost, fd: number, flags: number, pat
   try {
     const r = at(w, fd, Rights.PATH_FILESTAT_SET_TIMES, pathPtr, pathLen, (flags & Lookupflags.SYMLINK_FOLLOW) !== 0);
     const [a, m] = timesFrom(atim, mtim, fst);
-    w.fs.lstat(r.path);
-    if (a !== undefined || m !== undefined) w.fs.utimes(r.path, a, m);
+    anchored(w, [r], (p) => {
+      w.fs.lstat(p);
+      if (a !== undefined || m !== undefined) w.fs.utimes(p, a, m);
+    });
     return Errno.SUCCESS;
   } catch (e) {
     return errnoOf(e);

@@ -1,5 +1,8 @@
 import { Errno } from '@faasm/abi';
-import { describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { Calls } from './test-calls.js';
 
 /** Names listed by fd_readdir from cookie 0 with a big buffer. */
@@ -18,7 +21,9 @@ function list(c: Calls, fd: number): string[] {
 describe.each(['node', 'memory'] as const)('fd_readdir listings (%s backend)', (fs) => {
   it('a rewind (cookie 0) sees entries added since, whether or not the directory had settled', () => {
     const c = new Calls({ fs });
-    const dir = `tmp/rd-${process.pid}-${Math.random()}`;
+    const name = `rd-${process.pid}-${Math.random()}`;
+    if (fs === 'node') onTestFinished(() => rmSync(join(tmpdir(), `faasm-root-${process.pid}`, 'tmp', name), { recursive: true, force: true }));
+    const dir = `tmp/${name}`;
     const [p, l] = c.str(dir);
     expect(c.call('path_create_directory', 3, p, l)).toBe(0);
     const fd = c.open(3, dir, 2);

@@ -1,7 +1,7 @@
 import { Errno } from '@faasm/abi';
 import { joinPath } from './backend.js';
 import { Filetype } from './constants.js';
-import { dirComponents } from './access.js';
+import { dirComponents, within } from './access.js';
 import { fail, type WasiHost } from './state.js';
 
 /** POSIX's SYMLOOP_MAX as Linux sets it: more symlinks on one path → LOOP. */
@@ -84,4 +84,35 @@ export function resolve(w: WasiHost, slot: number, path: string, follow: boolean
 /** A lexically simple relative path (no `..`), eligible for the kernel fast path. */
 export function isSimple(path: string): boolean {
   return !path.includes('..');
+}
+
+const OPEN_PARENT = { read: true, write: false, create: false, exclusive: false, truncate: false, directory: true, noFollow: true, sync: false, dsync: false };
+
+/**
+ * Runs `fn` on the resolved paths, each anchored at its parent directory where the
+ * backend can (Node: `/proc/self/fd/<parent>/<name>`, the `*at()` calls Node lacks): the
+ * parent is opened, checked to lie inside the preopen, and the operation then acts on that
+ * directory whatever happens to the path meanwhile. A directory swapped for a symlink
+ * between the walk and the syscall cannot redirect mkdir, unlink, rename, link,
+ * symlink, readlink, stat or utimes outside the preopen.
+ */
+export function anchored<T>(w: WasiHost, resolved: Resolved[], fn: (...paths: string[]) => T): T {
+  const beneath = w.fs.beneath;
+  if (!beneath || !w.fs.realpathOf) return fn(...resolved.map((r) => r.path));
+  const opened: number[] = [];
+  try {
+    const paths = resolved.map((r) => {
+      // The preopen itself and its direct entries need no anchor: the root is trusted.
+      if (r.rel.length <= 1) return r.path;
+      const rootPath = w.table.preopens[r.root]!.host;
+      const parent = w.fs.open(joinPath(rootPath, r.rel.slice(0, -1)), OPEN_PARENT);
+      opened.push(parent);
+      const real = w.fs.realpathOf!(parent);
+      if (real === undefined || !within(rootPath, real)) fail(Errno.NOTCAPABLE);
+      return beneath(parent, r.rel[r.rel.length - 1]!);
+    });
+    return fn(...paths);
+  } finally {
+    for (const h of opened) w.fs.close(h);
+  }
 }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import type { MemoryFs } from './memory-fs.js';
 
 /** Faasm's runtime root files (faasm-abi.md: "Runtime root"). */
@@ -14,11 +15,13 @@ export const ROOT_DIRS = ['etc', 'tmp', 'share'] as const;
 /**
  * The default Node runtime root: `<tmpdir>/faasm-root-<pid>`, shared by the process's
  * Faaslets (as Faasm's root is per host). Created once, idempotently (a concurrent
- * creator's EEXIST is fine).
+ * creator's EEXIST is fine), and removed at exit when created by the main thread.
  */
 export function defaultNodeRoot(): string {
   const root = join(tmpdir(), `faasm-root-${process.pid}`);
   if (fs.existsSync(join(root, 'etc', 'resolv.conf'))) return root;
+  // Created once per process: the main thread removes it when the process exits.
+  if (isMainThread && !fs.existsSync(root)) process.once('exit', () => fs.rmSync(root, { recursive: true, force: true }));
   for (const d of ROOT_DIRS) fs.mkdirSync(join(root, d), { recursive: true });
   for (const [file, text] of Object.entries(ROOT_FILES)) {
     try {

@@ -1,8 +1,8 @@
-import { Errno, ErrnoError, ServiceKey } from '@faasm/abi';
+import { Errno, ServiceKey } from '@faasm/abi';
 import type { FsBackend } from './backend.js';
 import { DescKind, type FdTable, type FdTableHandle } from './fdtable.js';
 import { filetypeOf } from './access.js';
-import type { WasiHost } from './state.js';
+import { errnoOf, type WasiHost } from './state.js';
 
 /** What @faasm/posix and others may learn about an fd. */
 export interface FdInfo {
@@ -37,6 +37,11 @@ export interface FdTableService {
   pread(fd: number, offset: bigint, length: number): Uint8Array | number;
   /** Open fd numbers, ascending. */
   openFds(): number[];
+  /**
+   * Closes every host handle of the table (preopened directories included) and empties
+   * it: call it when a Faaslet is discarded, from the host that created the table.
+   */
+  dispose(): void;
 }
 
 export const FD_TABLE = new ServiceKey<FdTableService>('@faasm/wasi/fd-table');
@@ -82,10 +87,13 @@ export function fdTableService(w: WasiHost): FdTableService {
         }
         return out.subarray(0, got);
       } catch (e) {
-        if (e instanceof ErrnoError) return e.errno;
-        return Errno.IO;
+        return errnoOf(e);
       }
     },
     openFds: () => t.openFds(),
+    dispose: () => {
+      t.dispose();
+      w.listings.clear();
+    },
   };
 }

@@ -33,7 +33,8 @@ export function errnoOf(e: unknown): number {
   if (e instanceof ErrnoError) return e.errno;
   if (e instanceof MemoryFault) throw e;
   const code = (e as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && code.startsWith('E')) return errnoFromCode(code);
+  // System errors only (ENOENT, ...): Node's own ERR_* codes are host bugs and must trap.
+  if (typeof code === 'string' && /^E[A-Z0-9]+$/.test(code)) return errnoFromCode(code);
   throw e;
 }
 

@@ -1,61 +1,10 @@
 import { createHost, Errno, GuestTrap, rowsOf, SPEC_IMPORTS, type ImportObject } from '@faasm/abi';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { link } from './link.js';
+import { FD_TABLE } from './service.js';
 import { table } from './imports.js';
 
-/**
- * Argument kinds of every import, from the witx: `fd`, `ptr` (guest pointer; an out
- * pointer or a buffer), `str`/`len` (a path and its length), `iov`/`cnt` (iovec array and
- * count), `n` (a plain number), `N` (an i64).
- */
-type Kind = 'fd' | 'ptr' | 'str' | 'len' | 'iov' | 'cnt' | 'n' | 'N';
-const ARGS: Record<string, Kind[]> = {
-  args_get: ['ptr', 'ptr'],
-  args_sizes_get: ['ptr', 'ptr'],
-  environ_get: ['ptr', 'ptr'],
-  environ_sizes_get: ['ptr', 'ptr'],
-  clock_res_get: ['n', 'ptr'],
-  clock_time_get: ['n', 'N', 'ptr'],
-  fd_advise: ['fd', 'N', 'N', 'n'],
-  fd_allocate: ['fd', 'N', 'N'],
-  fd_close: ['fd'],
-  fd_datasync: ['fd'],
-  fd_fdstat_get: ['fd', 'ptr'],
-  fd_fdstat_set_flags: ['fd', 'n'],
-  fd_fdstat_set_rights: ['fd', 'N', 'N'],
-  fd_filestat_get: ['fd', 'ptr'],
-  fd_filestat_set_size: ['fd', 'N'],
-  fd_filestat_set_times: ['fd', 'N', 'N', 'n'],
-  fd_pread: ['fd', 'iov', 'cnt', 'N', 'ptr'],
-  fd_prestat_get: ['fd', 'ptr'],
-  fd_prestat_dir_name: ['fd', 'str', 'len'],
-  fd_pwrite: ['fd', 'iov', 'cnt', 'N', 'ptr'],
-  fd_read: ['fd', 'iov', 'cnt', 'ptr'],
-  fd_readdir: ['fd', 'str', 'len', 'N', 'ptr'],
-  fd_renumber: ['fd', 'fd'],
-  fd_seek: ['fd', 'N', 'n', 'ptr'],
-  fd_sync: ['fd'],
-  fd_tell: ['fd', 'ptr'],
-  fd_write: ['fd', 'iov', 'cnt', 'ptr'],
-  path_create_directory: ['fd', 'str', 'len'],
-  path_filestat_get: ['fd', 'n', 'str', 'len', 'ptr'],
-  path_filestat_set_times: ['fd', 'n', 'str', 'len', 'N', 'N', 'n'],
-  path_link: ['fd', 'n', 'str', 'len', 'fd', 'str', 'len'],
-  path_open: ['fd', 'n', 'str', 'len', 'n', 'N', 'N', 'n', 'ptr'],
-  path_readlink: ['fd', 'str', 'len', 'str', 'len', 'ptr'],
-  path_remove_directory: ['fd', 'str', 'len'],
-  path_rename: ['fd', 'str', 'len', 'fd', 'str', 'len'],
-  path_symlink: ['str', 'len', 'fd', 'str', 'len'],
-  path_unlink_file: ['fd', 'str', 'len'],
-  poll_oneoff: ['ptr', 'ptr', 'cnt', 'ptr'],
-  proc_exit: ['n'],
-  random_get: ['str', 'len'],
-  sched_yield: [],
-  sock_accept: ['fd', 'n', 'ptr'],
-  sock_recv: ['fd', 'iov', 'cnt', 'n', 'ptr', 'ptr'],
-  sock_send: ['fd', 'iov', 'cnt', 'n', 'ptr'],
-  sock_shutdown: ['fd', 'n'],
-};
+import { ARGS, type Kind } from './test-args.js';
 
 const PAGE = 65536;
 const SCRATCH = 1024; // valid buffers live here
@@ -70,6 +19,7 @@ function setup(fs: 'node' | 'memory') {
   host.memory.attach(memory);
   const imports: ImportObject = {};
   link(imports, host, { stdout: 'capture', fs });
+  onTestFinished(() => host.services.get(FD_TABLE)?.dispose());
   const view = new DataView(memory.buffer);
   view.setUint32(IOV, SCRATCH, true);
   view.setUint32(IOV + 4, 16, true);
@@ -162,6 +112,7 @@ describe.each(['node', 'memory'] as const)('sweep (%s backend)', (fs) => {
       host.memory.attach(memory);
       const imports: ImportObject = {};
       link(imports, host, { stdout: 'capture', fs });
+      onTestFinished(() => host.services.get(FD_TABLE)?.dispose());
       new DataView(memory.buffer).setUint32(IOV, PAGE - 4, true);
       new DataView(memory.buffer).setUint32(IOV + 4, 1 << 20, true);
       const f = imports['wasi_snapshot_preview1']![name] as (...a: number[]) => number;

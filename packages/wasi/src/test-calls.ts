@@ -1,5 +1,7 @@
 import { createHost, type FaasletHost, type ImportObject } from '@faasm/abi';
+import { onTestFinished } from 'vitest';
 import { link } from './link.js';
+import { FD_TABLE } from './service.js';
 import type { WasiOptions } from './options.js';
 
 /** Calls imports directly over a one-page memory: for lifecycle and service tests. */
@@ -15,6 +17,8 @@ export class Calls {
     host.memory.attach(this.memory);
     this.imports = {};
     link(this.imports, host, { stdout: 'capture', ...options });
+    // Node-backed tables hold directory fds: close them with the test.
+    onTestFinished(() => host.services.get(FD_TABLE)?.dispose());
   }
 
   call(name: string, ...args: Array<number | bigint>): number {

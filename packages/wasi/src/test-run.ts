@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { attachInstance, createHost, lifecycleOf, ProcExit, type FaasletHost, type ImportObject } from '@faasm/abi';
 import { parse } from '@bytecodealliance/jco';
+import { onTestFinished } from 'vitest';
 import { link } from './link.js';
+import { FD_TABLE } from './service.js';
 import type { WasiOptions } from './options.js';
 import { STDIO } from './stdio.js';
 
@@ -30,6 +32,7 @@ export function instantiate(module: WebAssembly.Module, options: WasiOptions = {
   const host = createHost({ message });
   const importObject: ImportObject = {};
   link(importObject, host, { stdout: 'capture', ...options });
+  onTestFinished(() => host.services.get(FD_TABLE)?.dispose());
   const instance = new WebAssembly.Instance(module, importObject);
   attachInstance(host, instance);
   lifecycleOf(host).instantiated();

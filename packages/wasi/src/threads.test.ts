@@ -1,6 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { FD_TABLE } from './service.js';
 import { Calls } from './test-calls.js';
 
@@ -16,7 +18,9 @@ function runWorker(data: unknown): Promise<{ result: Record<string, unknown>; do
 describe('fd table shared by a thread team', () => {
   it('a file opened in one thread is read and written in another, and fds opened there are seen here', async () => {
     const c = new Calls();
-    const name = `tmp/shared-${process.pid}-${Date.now()}`;
+    const file = `shared-${process.pid}-${Date.now()}`;
+    onTestFinished(() => rmSync(join(tmpdir(), `faasm-root-${process.pid}`, 'tmp', file), { force: true }));
+    const name = `tmp/${file}`;
     const fd = c.open(3, name, 1 | 8);
     c.write(fd, 'hello from main');
     expect(c.seek(fd, 6n)).toBe(6n);

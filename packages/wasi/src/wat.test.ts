@@ -1,6 +1,7 @@
 import { GuestTrap, ProcExit, attachInstance, createHost, type ImportObject } from '@faasm/abi';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { link } from './link.js';
+import { FD_TABLE } from './service.js';
 import { wat } from './test-run.js';
 
 const MODULE = `
@@ -28,6 +29,7 @@ async function instance(fs: 'node' | 'memory') {
   const host = createHost({ message: { args: ['x'] } });
   const imports: ImportObject = {};
   link(imports, host, { stdout: 'capture', fs });
+  onTestFinished(() => host.services.get(FD_TABLE)?.dispose());
   const inst = new WebAssembly.Instance(await wat(MODULE), imports);
   attachInstance(host, inst);
   return inst.exports as Record<string, (...a: number[]) => number>;

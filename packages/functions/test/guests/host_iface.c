@@ -1,4 +1,4 @@
-// faasm-cc: -O0
+// faasm-cc: -O1
 // Input "1": Faasm's host interface test 1 (a "function migrated" exception thrown
 // from inside the host call); "backtrace": prints a backtrace; "migrate": passes a
 // migration point (a no-op unless a migration is pending). Output names the step reached.
@@ -7,8 +7,9 @@
 #include "faasm/core.h"
 #include "faasm/input.h"
 
-__attribute__((noinline)) void deepInner(int depth) { faasmBacktrace(depth); }
-__attribute__((noinline)) void deepOuter(int depth) { deepInner(depth); }
+// Exported (wasm-opt strips the name section): the backtrace names them from the exports.
+__attribute__((noinline, export_name("deepInner"))) void deepInner(int depth) { faasmBacktrace(depth); }
+__attribute__((noinline, export_name("deepOuter"))) void deepOuter(int depth) { deepInner(depth); }
 
 void migrated(int arg) {
     faasmSetStringOutput(arg == 42 ? "resumed 42" : "resumed wrong arg");

@@ -88,6 +88,9 @@ int main(int argc, char** argv) {
     for (int i = 0; i < counts[r]; i++) CHECK(gv[displs[r] + i] == v(r, i), "allgatherv %d %d", r, i);
     if (r > 0) CHECK(gv[displs[r] - 1] == -7, "allgatherv gap untouched");
   }
+  for (int i = 0; i < total; i++) gv[i] = i >= displs[rank] && i < displs[rank] + counts[rank] ? v(rank, i - displs[rank]) : -7;
+  OK(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_INT, gv, counts, displs, MPI_INT, MPI_COMM_WORLD));
+  for (int r = 0; r < size; r++) for (int i = 0; i < counts[r]; i++) CHECK(gv[displs[r] + i] == v(r, i), "allgatherv in place %d %d", r, i);
 
   /* Allreduce small, in place, and large (ring path), and with a derived type. */
   double d[3] = {rank + 0.5, -rank, rank * 2.0}, dr[3];
@@ -160,6 +163,13 @@ int main(int argc, char** argv) {
   for (int p = 0; p < size; p++) for (int i = 0; i <= p; i++) sv[sd[p] + i] = v(rank, p * 10 + i);
   OK(MPI_Alltoallv(sv, sc2, sd, MPI_INT, rv, rc, rd, MPI_INT, MPI_COMM_WORLD));
   for (int p = 0; p < size; p++) for (int i = 0; i <= rank; i++) CHECK(rv[rd[p] + i] == v(p, rank * 10 + i), "alltoallv from %d", p);
+  /* Alltoallv in place: the same counts both ways (rank r exchanges r+p+1 items with p). */
+  int io = 0;
+  for (int p = 0; p < size; p++) { rc[p] = rank + p + 1; rd[p] = io; io += rc[p]; }
+  int* iv = malloc(io * sizeof(int));
+  for (int p = 0; p < size; p++) for (int i = 0; i < rc[p]; i++) iv[rd[p] + i] = v(rank, p * 100 + i);
+  OK(MPI_Alltoallv(MPI_IN_PLACE, NULL, NULL, MPI_INT, iv, rc, rd, MPI_INT, MPI_COMM_WORLD));
+  for (int p = 0; p < size; p++) for (int i = 0; i < rc[p]; i++) CHECK(iv[rd[p] + i] == v(p, rank * 100 + i), "alltoallv in place from %d", p);
 
   OK(MPI_Finalize());
   if (rank == 0) printf("collectives OK %d\n", size);

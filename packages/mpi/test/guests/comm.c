@@ -124,6 +124,19 @@ int main(int argc, char** argv) {
     CHECK(t == want, "allreduce on split comm");
     OK(MPI_Bcast(&s, 1, MPI_INT, hs - 1, half));
     CHECK(s == color, "bcast on split from its last rank (world rank %d)", s);
+    /* Point-to-point on the split communicator: sources are ranks in it. */
+    if (hr != 0) {
+      OK(MPI_Send(&hr, 1, MPI_INT, 0, 40 + hr, half));
+    } else {
+      for (int k = 1; k < hs; k++) {
+        MPI_Status st;
+        int from = -1;
+        OK(MPI_Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, half, &st));
+        CHECK(st.MPI_SOURCE >= 1 && st.MPI_SOURCE < hs && st.MPI_TAG == 40 + st.MPI_SOURCE, "probe on split: %d", st.MPI_SOURCE);
+        OK(MPI_Recv(&from, 1, MPI_INT, MPI_ANY_SOURCE, MPI_ANY_TAG, half, &st));
+        CHECK(from == st.MPI_SOURCE && st.MPI_TAG == 40 + from, "comm rank in status: %d vs %d", from, st.MPI_SOURCE);
+      }
+    }
     OK(MPI_Comm_free(&half));
   }
   OK(MPI_Comm_free(&dup));

@@ -2,7 +2,7 @@
 #include "check.h"
 
 /* Failure modes, chosen by argv[1]: a rank exits non-zero, traps, calls MPI_Abort,
- * makes a fatal MPI error, or rank 0 returns early. The world must end (no hang)
+ * makes a fatal MPI error, exits without MPI_Finalize, or rank 0 returns early. The world must end (no hang)
  * with an error naming the rank. */
 int main(int argc, char** argv) {
   MPI_Init(&argc, &argv);
@@ -16,6 +16,12 @@ int main(int argc, char** argv) {
   if (strcmp(mode, "abort") == 0 && rank == last) MPI_Abort(MPI_COMM_WORLD, 5);
   if (strcmp(mode, "fatal") == 0 && rank == last) MPI_Send(&x, 1, MPI_INT, size + 10, 0, MPI_COMM_WORLD);
   if (strcmp(mode, "root") == 0 && rank == 0) return 4;
+  if (strcmp(mode, "nofinal") == 0) {
+    if (rank == last) return 0;
+    MPI_Finalize();
+    return 0;
+  }
+  if (strcmp(mode, "rootnofinal") == 0 && rank == 0) return 0;
   if (strcmp(mode, "ok") == 0) {
     MPI_Finalize();
     return 0;

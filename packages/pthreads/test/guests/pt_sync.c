@@ -30,14 +30,14 @@ static void *unlock_foreign(void *arg) {
   return (void *)(long)pthread_mutex_unlock((pthread_mutex_t *)arg);
 }
 
+static int nthreads = 2;
+
 static void mutexes(void) {
-  pthread_t a, b;
-  pthread_create(&a, NULL, add_many, NULL);
-  pthread_create(&b, NULL, add_many, NULL);
+  pthread_t a, b, many[8];
+  for (int i = 0; i < nthreads; i++) pthread_create(&many[i], NULL, add_many, NULL);
   add_many(NULL);
-  pthread_join(a, NULL);
-  pthread_join(b, NULL);
-  CHECK(counter == 60000, "counter %ld", counter);
+  for (int i = 0; i < nthreads; i++) pthread_join(many[i], NULL);
+  CHECK(counter == 20000L * (nthreads + 1), "counter %ld", counter);
 
   pthread_mutexattr_t ma;
   pthread_mutexattr_init(&ma);
@@ -147,7 +147,7 @@ static void conditions(void) {
 
 // Producer/consumer: a bounded queue, two producers, two consumers.
 #define CAP 8
-#define ITEMS 2000
+#define ITEMS 2400
 static int queue[CAP], head, tail, count;
 static pthread_cond_t not_full = PTHREAD_COND_INITIALIZER, not_empty = PTHREAD_COND_INITIALIZER;
 static pthread_mutex_t qlock = PTHREAD_MUTEX_INITIALIZER;
@@ -156,7 +156,7 @@ static int consumed;
 
 static void *producer(void *arg) {
   int base = (int)(long)arg;
-  for (int i = 1; i <= ITEMS; i++) {
+  for (int i = 1; i <= ITEMS / nthreads; i++) {
     pthread_mutex_lock(&qlock);
     while (count == CAP) pthread_cond_wait(&not_full, &qlock);
     queue[tail] = base + i;
@@ -172,8 +172,8 @@ static void *consumer(void *arg) {
   (void)arg;
   for (;;) {
     pthread_mutex_lock(&qlock);
-    while (count == 0 && consumed < 2 * ITEMS) pthread_cond_wait(&not_empty, &qlock);
-    if (consumed == 2 * ITEMS) {
+    while (count == 0 && consumed < ITEMS) pthread_cond_wait(&not_empty, &qlock);
+    if (consumed == ITEMS) {
       pthread_cond_broadcast(&not_empty);
       pthread_mutex_unlock(&qlock);
       return NULL;
@@ -182,22 +182,23 @@ static void *consumer(void *arg) {
     head = (head + 1) % CAP;
     count--;
     consumed++;
-    if (consumed == 2 * ITEMS) pthread_cond_broadcast(&not_empty);
+    if (consumed == ITEMS) pthread_cond_broadcast(&not_empty);
     pthread_cond_signal(&not_full);
     pthread_mutex_unlock(&qlock);
   }
 }
 
+// nthreads producers and nthreads consumers; ITEMS in all.
 static void producer_consumer(void) {
-  pthread_t p[2], q[2];
-  pthread_create(&q[0], NULL, consumer, NULL);
-  pthread_create(&q[1], NULL, consumer, NULL);
-  pthread_create(&p[0], NULL, producer, (void *)0L);
-  pthread_create(&p[1], NULL, producer, (void *)100000L);
-  for (int i = 0; i < 2; i++) pthread_join(p[i], NULL);
-  for (int i = 0; i < 2; i++) pthread_join(q[i], NULL);
-  long expected = 2L * ITEMS * (ITEMS + 1) / 2 + 100000L * ITEMS;
-  CHECK(consumed == 2 * ITEMS && consumed_sum == expected, "queue consumed %d sum %ld", consumed, consumed_sum);
+  pthread_t p[8], q[8];
+  for (int i = 0; i < nthreads; i++) pthread_create(&q[i], NULL, consumer, NULL);
+  for (int i = 0; i < nthreads; i++) pthread_create(&p[i], NULL, producer, (void *)(100000L * i));
+  for (int i = 0; i < nthreads; i++) pthread_join(p[i], NULL);
+  for (int i = 0; i < nthreads; i++) pthread_join(q[i], NULL);
+  long per = ITEMS / nthreads;
+  long expected = 0;
+  for (int i = 0; i < nthreads; i++) expected += per * (per + 1) / 2 + 100000L * i * per;
+  CHECK(consumed == per * nthreads && consumed_sum == expected, "queue consumed %d sum %ld", consumed, consumed_sum);
 }
 
 // malloc/free stress from two threads at once (the thread kit's locked allocator).
@@ -238,11 +239,13 @@ static void malloc_stress(void) {
   CHECK(ra == NULL && rb == NULL, "churn %ld %ld", (long)ra, (long)rb);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+  if (argc > 1) nthreads = atoi(argv[1]);
+  if (nthreads < 1 || nthreads > 8) return 99;
   mutexes();
   conditions();
   producer_consumer();
   malloc_stress();
-  printf("pt_sync failures=%d\n", failures);
+  printf("pt_sync threads=%d failures=%d\n", nthreads, failures);
   return failures;
 }

@@ -56,6 +56,15 @@ static void *use_key(void *arg) {
   return NULL;
 }
 
+static void *child(void *arg) { return (void *)((long)arg * 2); }
+static void *parent(void *arg) {
+  pthread_t c;
+  void *r = NULL;
+  if (pthread_create(&c, NULL, child, arg) != 0) return (void *)-1;
+  pthread_join(c, &r);
+  return r;
+}
+
 static volatile int detached_done;
 static void *detached_worker(void *arg) {
   (void)arg;
@@ -122,6 +131,10 @@ int main(void) {
   CHECK(pthread_create(&t[0], NULL, square, (void *)3) == 0, "create to detach");
   CHECK(pthread_detach(t[0]) == 0, "detach");
   CHECK(pthread_detach(t[0]) == EINVAL || pthread_detach(t[0]) == ESRCH, "detach twice");
+
+  // A thread that creates and joins its own thread.
+  CHECK(pthread_create(&t[0], NULL, parent, (void *)21) == 0, "create parent");
+  CHECK(pthread_join(t[0], &result) == 0 && (long)result == 42, "nested create/join %ld", (long)result);
 
   printf("pt_threads failures=%d\n", failures);
   return failures;

@@ -99,6 +99,13 @@ static void test_symlinks(void) {
   EQ(__wasi_path_symlink("loop1", work, "loop2"), 0);
   EQ(__wasi_path_open(work, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "loop1", 0, __WASI_RIGHTS_FD_READ, 0, 0, &fd), __WASI_ERRNO_LOOP);
   EQ(__wasi_path_filestat_get(work, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "loop1/x", &st), __WASI_ERRNO_LOOP);
+  // O_CREAT|O_EXCL on a symlink is EXIST, even a dangling one; plain O_CREAT creates the target.
+  EQ(__wasi_path_symlink("made-by-link", work, "dangling-create"), 0);
+  EQ(__wasi_path_open(work, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "dangling-create", __WASI_OFLAGS_CREAT | __WASI_OFLAGS_EXCL, __WASI_RIGHTS_FD_WRITE, 0, 0, &fd), __WASI_ERRNO_EXIST);
+  EQ(__wasi_path_open(work, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "dangling-create", __WASI_OFLAGS_CREAT, __WASI_RIGHTS_FD_WRITE, 0, 0, &fd), 0);
+  EQ(__wasi_fd_close(fd), 0);
+  EQ(__wasi_path_filestat_get(work, 0, "made-by-link", &st), 0);
+  EQ(st.filetype, __WASI_FILETYPE_REGULAR_FILE);
   // Dangling links: no-follow stat works, follow is NOENT.
   EQ(__wasi_path_symlink("nowhere", work, "dangle"), 0);
   EQ(__wasi_path_filestat_get(work, 0, "dangle", &st), 0);
@@ -147,6 +154,10 @@ static void test_escape(void) {
   EQ(__wasi_path_open(ROOT, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, via, 0, __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_WRITE, 0, 0, &fd), __WASI_ERRNO_NOTCAPABLE);
   snprintf(via, sizeof via, "%s/absdir/tmp", dir);
   EQ(__wasi_path_open(ROOT, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, via, __WASI_OFLAGS_DIRECTORY, __WASI_RIGHTS_FD_READDIR, 0, 0, &fd), __WASI_ERRNO_NOTCAPABLE);
+  // A trailing slash names a directory: a file with one is NOTDIR (through the preopen too).
+  EQ(__wasi_path_open(ROOT, 0, "etc/hosts/", 0, __WASI_RIGHTS_FD_READ, 0, 0, &fd), __WASI_ERRNO_NOTDIR);
+  EQ(__wasi_path_open(ROOT, 0, "etc/", 0, __WASI_RIGHTS_FD_READDIR, 0, 0, &fd), 0);
+  EQ(__wasi_fd_close(fd), 0);
   // `..` inside the preopen is fine: tmp/<dir>/../<dir>.
   char back[300];
   snprintf(back, sizeof back, "../%s/target.txt", dir + 4);

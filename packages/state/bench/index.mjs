@@ -1,0 +1,78 @@
+// @faasm/state benchmarks: the local tier (read/write of 1 KiB and 1 MiB from a guest,
+// beside a plain JS copy of the same size) and push/pull through Redis (beside
+// redis-benchmark SET/GET of the same size against the same server, in the same run).
+import { execFileSync } from 'node:child_process';
+import { RedisStore } from '@faasm/state/redis';
+import { TestPlane } from '../test/support/plane.mjs';
+import { startRedis } from '../test/support/redis.mjs';
+
+const SIZES = [
+  ['1 KiB', 1024, 20000],
+  ['1 MiB', 1 << 20, 200],
+];
+
+function jsCopyNs(size, iters) {
+  const src = new Uint8Array(size).fill(7);
+  const dst = new Uint8Array(size);
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < iters; i++) dst.set(src);
+  return Number(process.hrtime.bigint() - start) / iters;
+}
+
+async function guestNs(plane, op, size, iters) {
+  const r = await plane.run('state_bench', `${op} ${size} ${iters}`);
+  if (r.returnValue !== 0) throw new Error(`state_bench ${op} ${size}: ${r.error ?? r.text}`);
+  return Number(r.text);
+}
+
+function redisBenchmarkUs(port, size, n) {
+  const csv = execFileSync('redis-benchmark', ['-h', '127.0.0.1', '-p', String(port), '-t', 'set,get', '-d', String(size), '-n', String(n), '-c', '1', '--csv'], {
+    encoding: 'utf8',
+  });
+  const us = {};
+  for (const line of csv.trim().split('\n').slice(1)) {
+    const [test, , avgMs] = line.split(',').map((f) => f.replaceAll('"', ''));
+    us[test] = Number(avgMs) * 1000;
+  }
+  return us;
+}
+
+export async function bench() {
+  const rows = [];
+  const local = new TestPlane({});
+  try {
+    for (const [label, size, iters] of SIZES) {
+      const copy = jsCopyNs(size, iters);
+      for (const op of ['read', 'write']) {
+        const ns = await guestNs(local, op, size, iters);
+        rows.push({ name: `state ${op} ${label} (local tier, guest call)`, unit: 'µs/op', ours: ns / 1000, peer: 'JS Uint8Array.set of the same size', peerValue: copy / 1000, lowerIsBetter: true });
+      }
+    }
+  } finally {
+    await local.close();
+  }
+  let redis;
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+    redis = await startRedis();
+  } catch {
+    return rows;
+  }
+  const store = new RedisStore({ prefix: 'bench:', redis: { port: redis.port, host: '127.0.0.1' } });
+  const plane = new TestPlane({ store });
+  try {
+    for (const [label, size, iters] of SIZES) {
+      const n = Math.max(100, Math.floor(iters / 10));
+      const peer = redisBenchmarkUs(redis.port, size, n);
+      const push = await guestNs(plane, 'push', size, n);
+      const pull = await guestNs(plane, 'pull', size, n);
+      rows.push({ name: `state push ${label} through Redis`, unit: 'µs/op', ours: push / 1000, peer: `redis-benchmark SET -d ${size} -c 1`, peerValue: peer.SET, lowerIsBetter: true });
+      rows.push({ name: `state pull ${label} through Redis`, unit: 'µs/op', ours: pull / 1000, peer: `redis-benchmark GET -d ${size} -c 1`, peerValue: peer.GET, lowerIsBetter: true });
+    }
+  } finally {
+    await plane.close();
+    await store.close();
+    await redis.stop();
+  }
+  return rows;
+}
