@@ -13,11 +13,11 @@ const wasm = new URL('../test/guests/bench.wasm', here);
 const wasiStub = new URL('../test/wasi-stub.mjs', here).href;
 
 const ROWS = [
-  { key: 'pingpong_8B_us', name: 'MPI ping-pong latency, 8 B one-way (2 ranks)', unit: 'µs', lowerIsBetter: true },
-  { key: 'bandwidth_1MiB_MiBps', name: 'MPI ping-pong bandwidth, 1 MiB (2 ranks)', unit: 'MiB/s', lowerIsBetter: false },
-  { key: 'allreduce_1double_us', name: 'MPI_Allreduce, 1 double (2 ranks)', unit: 'µs', lowerIsBetter: true },
-  { key: 'allreduce_1MiB_us', name: 'MPI_Allreduce, 1 MiB of doubles (2 ranks)', unit: 'µs', lowerIsBetter: true },
-  { key: 'barrier_us', name: 'MPI_Barrier (2 ranks)', unit: 'µs', lowerIsBetter: true },
+  { key: 'pingpong_8B_us', name: 'MPI ping-pong latency, 8 B one-way (2 ranks)', unit: 'µs', lowerIsBetter: true, target: '≤ 3× MPICH' },
+  { key: 'bandwidth_1MiB_MiBps', name: 'MPI ping-pong bandwidth, 1 MiB (2 ranks)', unit: 'MiB/s', lowerIsBetter: false, target: '≥ 0.5× MPICH' },
+  { key: 'allreduce_1double_us', name: 'MPI_Allreduce, 1 double (2 ranks)', unit: 'µs', lowerIsBetter: true, target: '≤ 3× MPICH' },
+  { key: 'allreduce_1MiB_us', name: 'MPI_Allreduce, 1 MiB of doubles (2 ranks)', unit: 'µs', lowerIsBetter: true, target: '≤ 2× MPICH' },
+  { key: 'barrier_us', name: 'MPI_Barrier (2 ranks)', unit: 'µs', lowerIsBetter: true, target: '≤ 3× MPICH' },
 ];
 
 function parse(text) {
@@ -73,6 +73,7 @@ export async function bench({ runs = 3 } = {}) {
       peer: 'native MPICH (mpicc, mpiexec -n 2)',
       peerValue: best(peer, r),
       lowerIsBetter: r.lowerIsBetter,
+      target: r.target,
     }));
   } finally {
     rmSync(dir, { recursive: true, force: true });

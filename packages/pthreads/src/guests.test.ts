@@ -19,6 +19,15 @@ describe('pthread guests', () => {
   });
 });
 
+describe('threads starting threads', () => {
+  it('spawns workers from workers when the pool is busy', async () => {
+    const run = await runGuest(guest('pt_nested'));
+    expect(run.error).toBeUndefined();
+    expect(run.stdout).toContain('nested depth result=4');
+    expect(run.code).toBe(0);
+  });
+});
+
 describe('pthreads without shared memory', () => {
   it('runs each thread to completion inside pthread_create', async () => {
     const run = await runGuest(guest('pt_inline'));

@@ -50,6 +50,8 @@ export interface FaasletOptions {
   log?: Logger;
   /** Extra imports (tests, embedders), linked after the packages. */
   extraImports?: ImportObject;
+  /** Runs once the first instance exists, before constructors (e.g. provide services). */
+  prepare?: (host: FaasletHost) => void;
 }
 
 /** Faasm's default guest environment (faasm-abi.md). */
@@ -96,6 +98,7 @@ export class Faaslet {
     const mem = loaded.facts.importedMemory;
     this.#importedMemory = mem ? { module: mem.module, name: mem.name } : undefined;
     this.#instance = this.#instantiate();
+    options.prepare?.(this.host);
 
     const exports = this.#instance.exports;
     const ctors = exports['__wasm_call_ctors'];

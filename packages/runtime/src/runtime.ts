@@ -33,6 +33,8 @@ export interface RuntimeOptions {
   cacheDir?: string;
   /** Default per-call timeout in ms (default none). */
   timeoutMs?: number;
+  /** MPI world size (default: Faasm's 5). */
+  mpiWorldSize?: number;
   /** How long `__faasm_await_call` waits for a chained call (Faasm's default: 300 s). */
   awaitTimeoutMs?: number;
   /**
@@ -53,6 +55,8 @@ export interface InvokeOptions {
   timeoutMs?: number;
   /** Per-call package options, merged over the runtime's (e.g. a different preopen). */
   packageOptions?: Readonly<Record<string, unknown>>;
+  /** MPI world size for this call (rank 0's MPI_Init starts the other ranks). */
+  mpiWorldSize?: number;
 }
 
 export interface InvokeResult {
@@ -83,7 +87,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const modules = new ModuleCache(options.cacheDir ? { cacheDir: options.cacheDir } : {});
   /** Modules by `user/function`, including those invoked by path (for chained calls). */
   const byName = new Map<string, LoadedModule>();
-  const basePackageOptions = withStdout(options.packageOptions ?? {}, options.stdout);
+  const basePackageOptions = withMpi(withStdout(options.packageOptions ?? {}, options.stdout), options.mpiWorldSize);
 
   const resolveTarget = (target: string | Uint8Array): string | Uint8Array => {
     if (typeof target !== 'string') return target;
@@ -161,7 +165,10 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
       const loaded = await modules.load(resolveTarget(target));
       const [user, fn] = nameOf(target, loaded);
       if (!byName.has(`${user}/${fn}`)) byName.set(`${user}/${fn}`, loaded);
-      const packageOptions = invokeOptions.packageOptions ? { ...basePackageOptions, ...invokeOptions.packageOptions } : basePackageOptions;
+      const perCall = invokeOptions.packageOptions || invokeOptions.mpiWorldSize !== undefined;
+      const packageOptions = perCall
+        ? withMpi({ ...basePackageOptions, ...invokeOptions.packageOptions }, invokeOptions.mpiWorldSize)
+        : basePackageOptions;
       const id = scheduler.nextId();
       const request: CallRequest = {
         ...(invokeOptions.input !== undefined ? { input: toBytes(invokeOptions.input) } : {}),
@@ -176,7 +183,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
       const timeoutMs = invokeOptions.timeoutMs ?? options.timeoutMs;
       const result = await pool.run({
         loaded,
-        optionsKey: invokeOptions.packageOptions ? JSON.stringify(packageOptions) : '',
+        optionsKey: perCall ? JSON.stringify(packageOptions) : '',
         packageOptions,
         request,
         timeoutMs,
@@ -210,6 +217,13 @@ function withStdout(packageOptions: Readonly<Record<string, unknown>>, stdout: R
   if (!stdout) return { ...packageOptions };
   const wasi = (packageOptions['@faasm/wasi'] ?? {}) as Record<string, unknown>;
   return { ...packageOptions, '@faasm/wasi': { ...wasi, stdout } };
+}
+
+function withMpi(packageOptions: Record<string, unknown>, worldSize: number | undefined): Record<string, unknown> {
+  if (worldSize === undefined) return packageOptions;
+  if (!Number.isInteger(worldSize) || worldSize < 1) throw new RangeError(`mpiWorldSize must be a positive integer, not ${worldSize}`);
+  const mpi = (packageOptions['@faasm/mpi'] ?? {}) as Record<string, unknown>;
+  return { ...packageOptions, '@faasm/mpi': { ...mpi, worldSize } };
 }
 
 function toBytes(input: string | Uint8Array): Uint8Array {

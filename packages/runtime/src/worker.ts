@@ -6,7 +6,8 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { loadPackages } from '@faasm/abi';
+import { loadPackages, type FaasletHost } from '@faasm/abi';
+import { MPI_WORLD, MPI_WORLD_SOURCE } from '@faasm/mpi';
 import { WorkerBridge } from './bridge.js';
 import { Faaslet } from './faaslet.js';
 import type { LoadedModule } from './modules.js';
@@ -30,19 +31,30 @@ const modules = new Map<string, LoadedModule>();
 /** Warm Faaslets per (module, options); `busy` ones are mid-call lower in the stack. */
 const warm = new Map<string, Array<{ faaslet: Faaslet; busy: boolean }>>();
 
-function runTask(task: TaskMessage): TaskOutcome {
+/** The warm Faaslet for a task: one not already mid-call lower in this worker's stack. */
+function faasletFor(task: TaskMessage): { faaslet: Faaslet; busy: boolean } {
+  if (task.loaded) modules.set(task.moduleKey, task.loaded);
+  const loaded = modules.get(task.moduleKey);
+  if (!loaded) throw new Error(`module ${task.moduleKey} was never sent to this worker`);
+  const key = `${task.moduleKey}:${task.optionsKey}`;
+  let slots = warm.get(key);
+  if (!slots) warm.set(key, (slots = []));
+  let slot = slots.find((s) => !s.busy);
+  if (!slot) {
+    const prepare = (host: FaasletHost) => {
+      // Rank 0's MPI_Init starts the other ranks from the same module and options.
+      host.services.provide(MPI_WORLD_SOURCE, { module: loaded.module, packageOptions: { ...task.packageOptions }, packages: data.packages });
+    };
+    slot = { faaslet: new Faaslet(loaded, { packages, packageOptions: task.packageOptions, bridge, prepare }), busy: false };
+    slots.push(slot);
+  }
+  return slot;
+}
+
+/** Runs a nested task (inside a blocked bridge call): synchronous, no MPI world of its own. */
+function runNested(task: TaskMessage): TaskOutcome {
   try {
-    if (task.loaded) modules.set(task.moduleKey, task.loaded);
-    const loaded = modules.get(task.moduleKey);
-    if (!loaded) throw new Error(`module ${task.moduleKey} was never sent to this worker`);
-    const key = `${task.moduleKey}:${task.optionsKey}`;
-    let slots = warm.get(key);
-    if (!slots) warm.set(key, (slots = []));
-    let slot = slots.find((s) => !s.busy);
-    if (!slot) {
-      slot = { faaslet: new Faaslet(loaded, { packages, packageOptions: task.packageOptions, bridge }), busy: false };
-      slots.push(slot);
-    }
+    const slot = faasletFor(task);
     slot.busy = true;
     try {
       return { result: slot.faaslet.call(task.request) };
@@ -50,13 +62,41 @@ function runTask(task: TaskMessage): TaskOutcome {
       slot.busy = false;
     }
   } catch (e) {
-    return { error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+    return { error: describe(e) };
   }
 }
 
-const bridge = new WorkerBridge(data.bridgePort, data.bridgeCounter, (task) => runTask(task as TaskMessage));
+/** Runs a top-level task; if it started an MPI world, waits for every rank. */
+async function runTask(task: TaskMessage): Promise<TaskOutcome> {
+  try {
+    const slot = faasletFor(task);
+    slot.busy = true;
+    try {
+      let result = slot.faaslet.call(task.request);
+      const world = slot.faaslet.host.services.get(MPI_WORLD);
+      if (world?.active) {
+        const closed = await world.close(result.error === undefined ? result.returnValue : undefined, result.error);
+        if (!closed.ok && closed.error) {
+          const returnValue = result.returnValue !== 0 ? result.returnValue : closed.error.code || 1;
+          result = { ...result, returnValue, output: new TextEncoder().encode(`Call failed (return value=${returnValue})`), error: closed.error.message };
+        }
+      }
+      return { result };
+    } finally {
+      slot.busy = false;
+    }
+  } catch (e) {
+    return { error: describe(e) };
+  }
+}
 
-port.on('message', (message: ToWorker) => {
-  const outcome = runTask(message);
+function describe(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+const bridge = new WorkerBridge(data.bridgePort, data.bridgeCounter, (task) => runNested(task as TaskMessage));
+
+port.on('message', async (message: ToWorker) => {
+  const outcome = await runTask(message);
   port.postMessage({ kind: 'done', taskId: message.taskId, outcome } satisfies FromWorker);
 });

@@ -1,0 +1,2 @@
+import { runWasm } from './bench/support.mjs';
+console.log(await runWasm(process.argv[2]));
