@@ -17,7 +17,7 @@ function nodeWasi(mode, iterations) {
   // each run short, and retry a run that crashed.
   for (let attempt = 1; ; attempt++) {
     try {
-      const out = execFileSync(process.execPath, ['--no-warnings', script, hello, mode, String(iterations)], { encoding: 'utf8' });
+      const out = execFileSync(process.execPath, ['--no-warnings', '--expose-gc', script, hello, mode, String(iterations)], { encoding: 'utf8' });
       return JSON.parse(out);
     } catch (error) {
       if (attempt >= 3) throw error;
@@ -51,7 +51,7 @@ export async function bench() {
     worker.once('message', resolve);
     worker.once('error', reject);
   });
-  const warmPeer = nodeWasi('warm', 150);
+  const warmPeer = nodeWasi('warm', 1000);
   rows.push({
     name: 'warm call of hello in a warm worker (reset + run)',
     unit: 'µs (median)',
