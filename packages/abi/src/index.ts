@@ -44,3 +44,4 @@ export {
   type CompositionPlan,
 } from './compose.js';
 export { CAPTURED_STDIO, type CapturedStdio, type CapturedOutput } from './stdio.js';
+export { specConformance } from './conformance.js';
