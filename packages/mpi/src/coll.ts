@@ -1,7 +1,7 @@
 import type { FaasletHost } from '@faasm/abi';
 import * as alg from './collectives.js';
 import { CollTag } from './collectives.js';
-import type { RecvOp, SendOp } from './engine.js';
+import { Slot, type RecvOp, type SendOp } from './engine.js';
 import { MpiErr, MpiError, check } from './errors.js';
 import { buffer, comm, commType, count, engineOf, mpiCall, rankIn, reduction } from './guest.js';
 import { MPI_IN_PLACE } from './layout.js';
@@ -139,11 +139,13 @@ export function mpiAllgatherv(host: FaasletHost, sbuf: number, sn: number, stype
   });
 }
 
-/** The contribution of this rank as a host copy (from recvbuf when MPI_IN_PLACE). */
+/** The contribution of this rank as a host copy (from recvbuf when MPI_IN_PLACE), in the DATA scratch slot. */
 function contribution(s: MpiState, sbuf: number, rbuf: number, bytes: number): Uint8Array {
   const src = inPlace(sbuf) ? rbuf : sbuf;
   buffer(s, src, bytes, inPlace(sbuf) ? 'recvbuf' : 'sendbuf');
-  return s.host.memory.copy(src, bytes);
+  const data = engineOf(s).scratch(Slot.DATA, bytes);
+  data.set(s.host.memory.bytes(src, bytes));
+  return data;
 }
 
 /** int MPI_Reduce(sendbuf, recvbuf, count, type, op, root, comm) */
@@ -216,7 +218,8 @@ function alltoallCommon(s: MpiState, c: Comm, sbuf: number, sizes: number[], sdi
   const r0 = rbuf >>> 0;
   let source: (i: number) => { guest: number; len: number } | { host: Uint8Array };
   if (inPlace(sbuf)) {
-    const copy = s.host.memory.copy(r0, rEnd);
+    const copy = e.scratch(Slot.COPY, rEnd);
+    copy.set(s.host.memory.bytes(r0, rEnd));
     source = (i) => ({ host: copy.subarray(rdispl[i]!, rdispl[i]! + rsizes[i]!) });
     sizes = rsizes;
   } else {

@@ -1,4 +1,4 @@
-import type { Buffer, Engine, RecvOp, SendOp } from './engine.js';
+import { Slot, type Buffer, type Engine, type RecvOp, type SendOp } from './engine.js';
 import type { Combine } from './reduce.js';
 import type { Comm } from './state.js';
 
@@ -87,7 +87,7 @@ export function bcast(e: Engine, c: Comm, buf: Buffer, len: number, root: number
 export function reduce(e: Engine, c: Comm, data: Uint8Array, count: number, combine: Combine, root: number): Uint8Array | undefined {
   const n = c.size;
   let acc: Uint8Array = data;
-  let tmp: Uint8Array = new Uint8Array(data.length);
+  let tmp: Uint8Array = e.scratch(Slot.TMP, data.length);
   for (let mask = 1; mask < n; mask <<= 1) {
     if (c.rank & mask) {
       const s = send(e, c, c.rank - mask, CollTag.REDUCE, { host: acc });
@@ -127,7 +127,7 @@ function doublingAllreduce(e: Engine, c: Comm, data: Uint8Array, count: number, 
   let pof2 = 1;
   while (pof2 * 2 <= n) pof2 *= 2;
   const rem = n - pof2;
-  const tmp = new Uint8Array(data.length);
+  const tmp = e.scratch(Slot.TMP, data.length);
   let newRank: number;
   if (r < 2 * rem) {
     if (r % 2 === 0) {
@@ -178,7 +178,7 @@ function ringAllreduce(e: Engine, c: Comm, data: Uint8Array, count: number, item
   const chunk = (i: number): Uint8Array => data.subarray(start(i), start(i) + items(i) * itemBytes);
   const right = (r + 1) % n;
   const left = (r - 1 + n) % n;
-  const tmp = new Uint8Array((base + 1) * itemBytes);
+  const tmp = e.scratch(Slot.TMP, (base + 1) * itemBytes);
   for (let s = 0; s < n - 1; s++) {
     const si = (r - s + n) % n;
     const ri = (r - s - 1 + n) % n;
@@ -195,9 +195,11 @@ function ringAllreduce(e: Engine, c: Comm, data: Uint8Array, count: number, item
 
 /** Inclusive scan by recursive doubling (MPI 4.x §6.11.1): rank order kept. */
 export function scan(e: Engine, c: Comm, data: Uint8Array, count: number, combine: Combine): Uint8Array {
-  const result = data.slice();
-  let partial: Uint8Array = data.slice();
-  let tmp: Uint8Array = new Uint8Array(data.length);
+  const result = e.scratch(Slot.RESULT, data.length);
+  result.set(data);
+  let partial: Uint8Array = e.scratch(Slot.PARTIAL, data.length);
+  partial.set(data);
+  let tmp: Uint8Array = e.scratch(Slot.TMP, data.length);
   for (let mask = 1; mask < c.size; mask <<= 1) {
     const dst = c.rank ^ mask;
     if (dst >= c.size) continue;

@@ -16,6 +16,9 @@ import type { Transport } from './transport.js';
 const HEADER = 16;
 /** Large payloads are made visible in chunks of this size (copy-in and copy-out overlap). */
 const PUBLISH_CHUNK = 64 * 1024;
+/** Unexpected messages of at least this size use pooled buffers (a few per power-of-two size). */
+const POOL_MIN = 64 * 1024;
+const POOL_PER_SIZE = 4;
 /** The adaptive spin never drops below this (µs). */
 const MIN_SPIN_MICROS = 1;
 
@@ -85,6 +88,10 @@ class Incoming {
   }
 }
 
+/** Scratch buffer slots (see Engine.scratch): each collective uses distinct ones. */
+export const Slot = { DATA: 0, TMP: 1, PARTIAL: 2, RESULT: 3, COPY: 4 } as const;
+export type Slot = (typeof Slot)[keyof typeof Slot];
+
 /** Thrown out of a blocking call when the world was aborted. */
 export class WorldAborted extends Error {
   override readonly name = 'WorldAborted';
@@ -112,6 +119,8 @@ export class Engine {
   /** Current spin budget (µs) and count of waits (see waitFor). */
   #budget: number;
   #waits = 0;
+  readonly #scratch: (ArrayBuffer | undefined)[] = [];
+  readonly #pool = new Map<number, ArrayBuffer[]>();
 
   constructor(
     readonly transport: Transport,
@@ -139,7 +148,8 @@ export class Engine {
     const op = new SendOp(dst, ctx, tag, src, len);
     if (dst === this.rank) {
       const m = new Incoming(dst, ctx, tag, len);
-      m.buf = this.#bytesOf(src, 0, len).slice();
+      m.buf = this.#takeBuf(len);
+      m.buf.set(this.#bytesOf(src, 0, len));
       m.got = m.padded;
       this.#arrived(m);
       this.#complete(m);
@@ -156,7 +166,7 @@ export class Engine {
   /** Starts a receive into `dest` (capacity `cap` bytes; `dest` undefined and cap -1: allocate at match). */
   irecv(src: number, ctx: number, tag: number, dest: Buffer | undefined, cap: number): RecvOp {
     const r = new RecvOp(src, ctx, tag, dest, cap);
-    const i = this.#unexpected.findIndex((m) => matches(r, m));
+    const i = this.#firstUnexpected(r);
     if (i >= 0) {
       const m = this.#unexpected[i]!;
       this.#unexpected.splice(i, 1);
@@ -173,8 +183,38 @@ export class Engine {
   probe(src: number, ctx: number, tag: number): MsgStatus {
     const r = new RecvOp(src, ctx, tag, undefined, 0);
     let found: Incoming | undefined;
-    this.waitFor(() => (found = this.#unexpected.find((m) => matches(r, m))) !== undefined);
+    this.waitFor(() => (found = this.#unexpected[this.#firstUnexpected(r)]) !== undefined);
     return { source: found!.src, tag: found!.tag, bytes: found!.len, error: 0 };
+  }
+
+  /**
+   * A reusable host buffer of `n` bytes (contents undefined) for slot `slot`: large
+   * ArrayBuffer allocations cost milliseconds (zero fill, external-memory GC), so the
+   * collectives keep theirs per rank. A slot's view is valid until the slot is reused.
+   */
+  scratch(slot: Slot, n: number): Uint8Array {
+    let b = this.#scratch[slot];
+    if (!b || b.byteLength < n) {
+      b = new ArrayBuffer(Math.max(n, (b?.byteLength ?? 0) * 2, 256));
+      this.#scratch[slot] = b;
+    }
+    return new Uint8Array(b, 0, n);
+  }
+
+  /** A buffer for an unexpected message: large ones come from a pool (allocating them costs milliseconds). */
+  #takeBuf(len: number): Uint8Array {
+    if (len < POOL_MIN) return new Uint8Array(len);
+    const size = 2 ** Math.ceil(Math.log2(len));
+    const b = this.#pool.get(size)?.pop() ?? new ArrayBuffer(size);
+    return new Uint8Array(b, 0, len);
+  }
+
+  #giveBuf(u8: Uint8Array): void {
+    const b = u8.buffer as ArrayBuffer;
+    if (b.byteLength < POOL_MIN || u8.byteOffset !== 0 || 2 ** Math.round(Math.log2(b.byteLength)) !== b.byteLength) return;
+    let list = this.#pool.get(b.byteLength);
+    if (!list) this.#pool.set(b.byteLength, (list = []));
+    if (list.length < POOL_PER_SIZE) list.push(b);
   }
 
   /** No send is waiting for ring space. */
@@ -188,8 +228,21 @@ export class Engine {
     r.cap = m.len;
   }
 
+  #firstUnexpected(r: RecvOp): number {
+    const q = this.#unexpected;
+    for (let i = 0; i < q.length; i++) if (matches(r, q[i]!)) return i;
+    return -1;
+  }
+
   #arrived(m: Incoming): void {
-    const i = this.#posted.findIndex((r) => matches(r, m));
+    const posted = this.#posted;
+    let i = -1;
+    for (let k = 0; k < posted.length; k++) {
+      if (matches(posted[k]!, m)) {
+        i = k;
+        break;
+      }
+    }
     if (i >= 0) {
       const r = this.#posted[i]!;
       this.#posted.splice(i, 1);
@@ -199,7 +252,7 @@ export class Engine {
     } else {
       this.#unexpected.push(m);
     }
-    if (!m.direct && m.buf === undefined) m.buf = new Uint8Array(m.len);
+    if (!m.direct && m.buf === undefined) m.buf = this.#takeBuf(m.len);
   }
 
   #complete(m: Incoming): void {
@@ -211,6 +264,8 @@ export class Engine {
     const r = m.req!;
     const fit = Math.min(m.len, r.cap);
     if (!m.direct && fit > 0) this.#bytesOf(r.dest!, 0, fit).set(m.buf!.subarray(0, fit));
+    if (m.buf) this.#giveBuf(m.buf);
+    m.buf = undefined;
     const st = r.status;
     st.source = m.src;
     st.tag = m.tag;
@@ -322,6 +377,9 @@ export class Engine {
    * only delays the peer it waits for, so the budget falls and they sleep at once.
    */
   waitFor(done: () => boolean): void {
+    // Already done (e.g. a send that fit in the ring): leave arrived messages in the
+    // ring, so the receive posted next gets them by direct copy.
+    if (done()) return;
     this.progress();
     if (done()) return;
     const t = this.transport;

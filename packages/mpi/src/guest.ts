@@ -165,10 +165,10 @@ export function writeStatus(s: MpiState, ptr: number, source: number, tag: numbe
   m.setI32(ptr + Status.BYTES, bytes);
 }
 
-/** Checks a rank of `c` (or accepts `extra` special values). */
-export function rankIn(c: Comm, rank: number, code: number = MpiErr.RANK, ...extra: number[]): number {
-  check((rank >= 0 && rank < c.size) || extra.includes(rank), code, `rank ${rank} is not in a communicator of size ${c.size}`);
-  return rank;
+/** Checks a rank of `c` (or accepts up to two special values, e.g. MPI_ANY_SOURCE, MPI_PROC_NULL). */
+export function rankIn(c: Comm, rank: number, code: number = MpiErr.RANK, special1?: number, special2?: number): number {
+  if ((rank >= 0 && rank < c.size) || rank === special1 || rank === special2) return rank;
+  throw new MpiError(code, `rank ${rank} is not in a communicator of size ${c.size}`);
 }
 
 export function engineOf(s: MpiState): NonNullable<MpiState['engine']> {

@@ -28,8 +28,17 @@ export function callMicrotask(host: FaasletHost, cells: number, n: number, micro
 
 function child(parent: Frame, fields: Pick<Frame, 'mode' | 'team' | 'threadNum' | 'size' | 'snapshot'>, active: boolean): Frame {
   return {
-    ...fields, level: parent.level + 1, activeLevel: parent.activeLevel + (active ? 1 : 0), parent,
-    singles: 0, loops: 0, loop: undefined,
+    mode: fields.mode,
+    team: fields.team,
+    threadNum: fields.threadNum,
+    size: fields.size,
+    snapshot: fields.snapshot,
+    level: parent.level + 1,
+    activeLevel: parent.activeLevel + (active ? 1 : 0),
+    parent,
+    singles: 0,
+    loops: 0,
+    loop: undefined,
   };
 }
 

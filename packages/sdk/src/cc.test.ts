@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SDK_INCLUDE, ccCommand, checkToolchain, librariesFor, ToolchainMissing, TOOLCHAIN_PACKAGES } from './cc.js';
+import { SDK_INCLUDE, SDK_LIB, ccCommand, checkToolchain, librariesFor, ToolchainMissing, TOOLCHAIN_PACKAGES } from './cc.js';
 
 const work = mkdtempSync(join(tmpdir(), 'faasm-sdk-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -31,9 +31,12 @@ describe('faasm cc', () => {
     const plain = join(work, 'plain.c');
     writeFileSync(plain, '#include <stdio.h>\nint main(void) { return 0; }\n');
     expect(librariesFor([plain])).toEqual([]);
-    const libs = librariesFor([src]);
-    // lib/mpi.c is added once it exists in the SDK.
-    for (const lib of libs) expect(lib.endsWith('lib/mpi.c')).toBe(true);
+    expect(librariesFor([src])).toEqual([join(SDK_LIB, 'mpi.c')]);
+    // ... also when mpi.h comes through a local header.
+    writeFileSync(join(work, 'common.h'), '#include "mpi.h"\n');
+    const indirect = join(work, 'indirect.c');
+    writeFileSync(indirect, '#include "common.h"\nint main(void) { return 0; }\n');
+    expect(librariesFor([indirect])).toEqual([join(SDK_LIB, 'mpi.c')]);
   });
 
   it('builds a Faasm guest whose exports a JS host needs are all there', () => {

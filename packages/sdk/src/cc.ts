@@ -79,15 +79,32 @@ const HEADER_LIBRARIES: ReadonlyArray<{ header: RegExp; source: string }> = [
   { header: /#\s*include\s*[<"]mpi\.h[>"]/, source: 'mpi.c' },
 ];
 
-/** Extra guest-library sources the given inputs need. */
-export function librariesFor(inputs: readonly string[], options: CcOptions = {}): string[] {
+/** The text of a source and of every local header it includes with quotes, transitively. */
+function sourceTexts(file: string, includeDirs: readonly string[], seen = new Set<string>()): string[] {
+  if (seen.has(file) || !existsSync(file)) return [];
+  seen.add(file);
+  const text = readFileSync(file, 'utf8');
+  const texts = [text];
+  for (const match of text.matchAll(/#\s*include\s*"([^"]+)"/g)) {
+    const name = match[1]!;
+    const found = [dirname(file), ...includeDirs].map((d) => join(d, name)).find((p) => existsSync(p));
+    if (found && !found.startsWith(SDK_INCLUDE)) texts.push(...sourceTexts(found, includeDirs, seen));
+  }
+  return texts;
+}
+
+/**
+ * Extra guest-library sources the given inputs need: a library is added when a source,
+ * or a local header it includes, includes the library's header.
+ */
+export function librariesFor(inputs: readonly string[], options: CcOptions = {}, includeDirs: readonly string[] = []): string[] {
   const libs = new Set<string>();
   for (const input of inputs) {
     if (!/\.(c|cc|cpp|cxx)$/.test(input) || !existsSync(input)) continue;
-    const text = readFileSync(input, 'utf8');
+    const texts = sourceTexts(input, includeDirs);
     for (const { header, source } of HEADER_LIBRARIES) {
       const path = join(SDK_LIB, source);
-      if (header.test(text) && existsSync(path)) libs.add(path);
+      if (texts.some((text) => header.test(text)) && existsSync(path)) libs.add(path);
     }
   }
   if (options.threads) {
@@ -101,6 +118,7 @@ export function librariesFor(inputs: readonly string[], options: CcOptions = {})
 export function ccCommand(args: readonly string[], options: CcOptions = {}): { command: string; args: string[] } {
   const command = options.cxx ? 'clang++-19' : 'clang-19';
   const inputs = args.filter((a) => !a.startsWith('-'));
+  const includeDirs = args.filter((a) => a.startsWith('-I') && a.length > 2).map((a) => a.slice(2));
   // Compile-only runs (-c, -S, -E) take no link flags and no guest libraries.
   const links = !args.some((a) => a === '-c' || a === '-S' || a === '-E');
   const compileFlags = (options.threads ? threadFlags() : []).filter((f) => links || !f.startsWith('-Wl,'));
@@ -111,7 +129,7 @@ export function ccCommand(args: readonly string[], options: CcOptions = {}): { c
     ...(options.cxx ? ['-fno-exceptions'] : []),
     ...compileFlags,
     ...args,
-    ...(links ? [...librariesFor(inputs, options), ...faasmLinkFlags()] : []),
+    ...(links ? [...librariesFor(inputs, options, includeDirs), ...faasmLinkFlags()] : []),
   ];
   return { command, args: full };
 }

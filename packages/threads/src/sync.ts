@@ -15,6 +15,15 @@ export class WaitAborted extends Error {
   readonly controlFlow = true;
 }
 
+/** Spins until `view[index] !== value` (returns it) or `spins` loads saw `value` (returns `value`). */
+export function spinWhileEqual(view: Int32Array, index: number, value: number, spins: number = SPINS): number {
+  for (let i = 0; i < spins; i++) {
+    const now = Atomics.load(view, index);
+    if (now !== value) return now;
+  }
+  return value;
+}
+
 /**
  * Returns once `view[index] !== value`. `abort` runs between wait slices; if it
  * returns a message, the wait throws WaitAborted with it.
@@ -26,10 +35,8 @@ export function waitWhileEqual(
   abort?: () => string | undefined,
   spins: number = SPINS,
 ): number {
-  for (let i = 0; i < spins; i++) {
-    const now = Atomics.load(view, index);
-    if (now !== value) return now;
-  }
+  const spun = spinWhileEqual(view, index, value, spins);
+  if (spun !== value) return spun;
   for (;;) {
     const now = Atomics.load(view, index);
     if (now !== value) return now;

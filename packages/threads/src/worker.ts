@@ -28,6 +28,7 @@ host.services.provide(THREADS, runtime);
 let bootError: unknown;
 let stackPointer: WebAssembly.Global | undefined;
 let initTls: ((block: number) => void) | undefined;
+let tlsBase: WebAssembly.Global | undefined;
 try {
   const memoryImport = WebAssembly.Module.imports(data.module).find((i) => i.kind === 'memory');
   if (!memoryImport) throw new Error('the module does not import its memory: build with faasm cc --threads');
@@ -40,6 +41,7 @@ try {
   stackPointer = host.exports.global('__stack_pointer');
   if (!stackPointer) throw new Error('the module does not export __stack_pointer: build with faasm cc --threads');
   initTls = host.exports.function('__wasm_init_tls') as ((block: number) => void) | undefined;
+  tlsBase = host.exports.global('__tls_base');
 } catch (e) {
   bootError = e;
 }
@@ -85,7 +87,7 @@ for (;;) {
     // across parallel regions on the same worker, as with libomp's thread pool.
     // A new allocation epoch (after a restore) means a new block, even at the same address.
     const epoch = slots[at + Slot.EPOCH]!;
-    if (tls !== 0 && initTls && (kind === JobKind.PTHREAD || epoch !== appliedEpoch || host.exports.global('__tls_base')?.value !== tls)) {
+    if (tls !== 0 && initTls && (kind === JobKind.PTHREAD || epoch !== appliedEpoch || tlsBase?.value !== tls)) {
       initTls(tls);
       appliedEpoch = epoch;
     }

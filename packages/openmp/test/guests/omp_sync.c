@@ -58,6 +58,17 @@ static void queries(int n) {
   double t0 = omp_get_wtime();
   double t1 = omp_get_wtime();
   CHECK(t1 >= t0 && omp_get_wtick() > 0, "wtime");
+  // One clock for every thread: a time read after a barrier is not before one read ahead of it.
+  double before = 0;
+  int behind = 0;
+#pragma omp parallel
+  {
+#pragma omp master
+    before = omp_get_wtime();
+#pragma omp barrier
+    if (omp_get_wtime() < before) __atomic_store_n(&behind, 1, __ATOMIC_SEQ_CST);
+  }
+  CHECK(!behind && before > 1e9, "omp_get_wtime differs between threads (%f)", before);
 }
 
 static void barrier_and_critical(int n) {

@@ -1,2 +1,0 @@
-import { runWasm } from './bench/support.mjs';
-console.log(await runWasm(process.argv[2]));
