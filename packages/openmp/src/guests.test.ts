@@ -52,3 +52,14 @@ describe('OpenMP team size', () => {
     expect(run.stdout).toContain('omp_loops threads=3 failures=0');
   });
 });
+
+describe('snapshot mode limits', () => {
+  it('does not share a critical section\'s counter between thread copies, and says so once', async () => {
+    const warnings: string[] = [];
+    const run = await runGuest(guest('sm_limits'), { env: { OMP_NUM_THREADS: '4' }, log: { debug: () => {}, warn: (m) => warnings.push(m) } });
+    expect(run.error).toBeUndefined();
+    // Each copy saw 0 and wrote 1: last writer wins, by design (as in Faasm).
+    expect(run.stdout).toContain('sm_limits threads=4 counter=1');
+    expect(warnings).toEqual([expect.stringMatching(/snapshot mode .*critical does not synchronise/)]);
+  });
+});

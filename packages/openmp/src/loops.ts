@@ -1,5 +1,6 @@
 import { GuestTrap, type FaasletHost } from '@faasm/abi';
 import { DISPATCH_RING, Team, TEAM_WORDS, waitWhileEqual } from '@faasm/threads';
+import { warnSnapshot } from './snapshot.js';
 import { ompOf, type Frame, type Loop, type OmpThread } from './state.js';
 
 /** kmp.h sched_type values clang passes. */
@@ -284,6 +285,7 @@ function passTurn(st: OmpThread, frame: Frame, loop: Loop): void {
 /** void __kmpc_ordered(ident_t *loc, kmp_int32 gtid): waits for this iteration's turn. */
 export function kmpcOrdered(host: FaasletHost, _loc: number, _gtid: number): void {
   const st = ompOf(host);
+  if (st.frame.mode === 'snapshot') warnSnapshot(host, 'ordered');
   const loop = st.frame.loop;
   if (loop?.ordered) awaitTurn(st, st.frame, loop);
 }

@@ -49,13 +49,15 @@ export interface SnapshotRegion {
 interface SmState {
   next: SmRegion[];
   current: SmRegion[] | undefined;
+  /** Constructs already reported as unsupported in snapshot mode (once per Faaslet). */
+  warned: Set<string>;
 }
 
 const SM = new ServiceKey<SmState>('@faasm/openmp snapshot regions');
 
 function smOf(host: FaasletHost): SmState {
   let sm = host.services.get(SM);
-  if (!sm) host.services.provide(SM, (sm = { next: [], current: undefined }));
+  if (!sm) host.services.provide(SM, (sm = { next: [], current: undefined, warned: new Set() }));
   return sm;
 }
 
@@ -63,6 +65,18 @@ function stackPointer(host: FaasletHost, where: string): WebAssembly.Global {
   const sp = host.exports.global('__stack_pointer');
   if (!sp) throw new GuestTrap(where, 'snapshot mode needs the exported __stack_pointer');
   return sp;
+}
+
+/**
+ * Reports (once per construct and Faaslet, on host.log) a construct snapshot mode
+ * cannot honour: its threads run on separate copies of memory.
+ */
+export function warnSnapshot(host: FaasletHost, construct: string): void {
+  const sm = smOf(host);
+  if (sm.warned.has(construct)) return;
+  sm.warned.add(construct);
+  host.log.warn(`OpenMP snapshot mode (memory not shared): ${construct} does not synchronise the threads of a region; `
+    + 'build with faasm cc --threads for shared memory');
 }
 
 /** void __faasm_sm_reduce(void *var, int type, int op, int currentBatch). */

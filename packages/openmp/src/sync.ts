@@ -1,6 +1,6 @@
 import type { FaasletHost } from '@faasm/abi';
 import { Global, Team, TEAM_WORDS, lockWord, tryLockWord, unlockWord } from '@faasm/threads';
-import { snapshotReduce } from './snapshot.js';
+import { snapshotReduce, warnSnapshot } from './snapshot.js';
 import { ompOf, type OmpThread } from './state.js';
 
 /** Guest lock words are used only when threads really share the memory. */
@@ -12,6 +12,8 @@ function sharing(st: OmpThread): boolean {
 export function kmpcBarrier(host: FaasletHost, _loc: number, _gtid: number): void {
   const st = ompOf(host);
   const frame = st.frame;
+  // In snapshot mode a barrier is a no-op: it only matters for data exchanged through
+  // it (not warned: every worksharing construct ends with one).
   if (frame.mode === 'team') st.runtime.barrier(frame.team, frame.size);
 }
 
@@ -24,6 +26,7 @@ export function kmpcCritical(host: FaasletHost, _loc: number, _gtid: number, cri
   const rt = st.runtime;
   const index = rt.wordIndex(crit);
   if (sharing(st)) lockWord(rt.words(), index);
+  else if (st.frame.mode === 'snapshot') warnSnapshot(host, 'critical');
 }
 
 /** void __kmpc_critical_with_hint(loc, gtid, crit, uintptr_t hint): the hint is ignored. */
@@ -86,6 +89,7 @@ export function kmpcEndSingle(_host: FaasletHost, _loc: number, _gtid: number): 
 export function kmpcCopyprivate(host: FaasletHost, _loc: number, _gtid: number, _size: number, data: number, cpy: number, didit: number): void {
   const st = ompOf(host);
   const frame = st.frame;
+  if (frame.mode === 'snapshot') warnSnapshot(host, 'copyprivate');
   if (frame.mode !== 'team') return;
   const rt = st.runtime;
   const index = frame.team * TEAM_WORDS + Team.COPYPRIVATE;
@@ -151,7 +155,10 @@ export function ompSetLock(host: FaasletHost, lock: number): void {
   const rt = ompOf(host).runtime;
   const index = rt.wordIndex(lock);
   if (rt.sharedMemory) lockWord(rt.words(), index);
-  else host.memory.setI32(lock, 1);
+  else {
+    if (ompOf(host).frame.mode === 'snapshot') warnSnapshot(host, 'omp_set_lock');
+    host.memory.setI32(lock, 1);
+  }
 }
 
 /** void omp_unset_lock(omp_lock_t *lock). */
@@ -238,7 +245,9 @@ export function faasmSmCriticalLocalEnd(host: FaasletHost): void {
 
 /** Generic atomic library calls (sizes without a native atomic): one Faaslet-wide lock. */
 function withAtomicLock<T>(host: FaasletHost, body: () => T): T {
-  const global = ompOf(host).runtime.shared.global;
+  const st = ompOf(host);
+  if (st.frame.mode === 'snapshot') warnSnapshot(host, 'atomic');
+  const global = st.runtime.shared.global;
   lockWord(global, Global.ATOMIC_LOCK);
   try {
     return body();

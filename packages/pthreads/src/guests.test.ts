@@ -19,6 +19,14 @@ describe('pthread guests', () => {
   });
 });
 
+describe('C++ guests', () => {
+  it('use the thread kit from C++ (new/delete from two threads, OpenMP over a vector)', async () => {
+    const run = await runGuest(guest('pt_cxx'), { env: { OMP_NUM_THREADS: '2' } });
+    expect(run.error).toBeUndefined();
+    expect(run.stdout).toContain(`cxx threads=${2 * 1999000} total=332833500 errno=0`);
+  });
+});
+
 describe('threads starting threads', () => {
   it('spawns workers from workers when the pool is busy', async () => {
     const run = await runGuest(guest('pt_nested'));

@@ -70,6 +70,8 @@ export class FaasletInitError extends Error {
 }
 
 const EMPTY = new Uint8Array(0);
+/** Largest shared memory the runtime creates: 1 GiB (the SDK's thread kit links with it). */
+const SHARED_MAX_PAGES = 16384;
 const ENCODER = new TextEncoder();
 
 /**
@@ -123,9 +125,11 @@ export class Faaslet {
     let memory: WebAssembly.Memory | undefined;
     if (this.#importedMemory) {
       const limits = this.loaded.facts.importedMemory!.limits;
+      // V8 reserves a shared memory's maximum up front: cap what Faasm's 4 GiB flags declare.
+      const maximum = limits.shared ? Math.max(limits.initial, Math.min(limits.maximum ?? SHARED_MAX_PAGES, SHARED_MAX_PAGES)) : limits.maximum;
       memory = new WebAssembly.Memory({
         initial: limits.initial,
-        ...(limits.maximum !== undefined ? { maximum: limits.maximum } : {}),
+        ...(maximum !== undefined ? { maximum } : {}),
         ...(limits.shared ? { shared: true } : {}),
       } as WebAssembly.MemoryDescriptor);
       (this.#importObject[this.#importedMemory.module] ??= {})[this.#importedMemory.name] = memory;
@@ -141,11 +145,16 @@ export class Faaslet {
     return instance;
   }
 
-  /** Resets to the snapshot: a fresh instance if memory grew, else an in-place restore. */
+  /**
+   * Resets to the snapshot: a fresh instance if memory grew, else an in-place restore.
+   * A shared memory is always restored in place (thread workers hold instances over it;
+   * it keeps its grown size).
+   */
   reset(): void {
     if (!this.#dirty) return;
     const memory = this.host.memory.memory;
-    if (memory.buffer.byteLength !== this.#snapshot.byteLength) this.#instance = this.#instantiate();
+    const shared = this.loaded.facts.importedMemory?.limits.shared === true;
+    if (!shared && memory.buffer.byteLength !== this.#snapshot.byteLength) this.#instance = this.#instantiate();
     restoreSnapshot(this.#snapshot, this.#instance, this.host.memory.memory);
     lifecycleOf(this.host).restore(this.#snapshot.packages);
     this.#dirty = false;

@@ -8,6 +8,8 @@ import { setFlagsFromString } from 'node:v8';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { loadPackages, type FaasletHost } from '@faasm/abi';
 import { MPI_WORLD, MPI_WORLD_SOURCE } from '@faasm/mpi';
+import { prepareThreads, takeThreadError } from '@faasm/threads';
+import { FD_TABLE } from '@faasm/wasi';
 import { WorkerBridge } from './bridge.js';
 import { Faaslet } from './faaslet.js';
 import type { LoadedModule } from './modules.js';
@@ -44,6 +46,14 @@ function faasletFor(task: TaskMessage): { faaslet: Faaslet; busy: boolean } {
     const prepare = (host: FaasletHost) => {
       // Rank 0's MPI_Init starts the other ranks from the same module and options.
       host.services.provide(MPI_WORLD_SOURCE, { module: loaded.module, packageOptions: { ...task.packageOptions }, packages: data.packages });
+      // Shared-memory guests: thread workers instantiate the same module over this memory.
+      if (loaded.facts.importedMemory?.limits.shared) {
+        // Every thread shares the Faaslet's fd table (a file opened in one is open in all).
+        const wasi = { ...(task.packageOptions['@faasm/wasi'] as Record<string, unknown> | undefined) };
+        const fds = host.services.get(FD_TABLE);
+        const options = fds ? { ...task.packageOptions, '@faasm/wasi': { ...wasi, table: fds.handle } } : { ...task.packageOptions };
+        prepareThreads(host, { module: loaded.module, packages: data.packages, options });
+      }
     };
     slot = { faaslet: new Faaslet(loaded, { packages, packageOptions: task.packageOptions, bridge, prepare }), busy: false };
     slots.push(slot);
@@ -73,6 +83,10 @@ async function runTask(task: TaskMessage): Promise<TaskOutcome> {
     slot.busy = true;
     try {
       let result = slot.faaslet.call(task.request);
+      const orphan = takeThreadError(slot.faaslet.host);
+      if (orphan && result.returnValue === 0) {
+        result = { ...result, returnValue: 1, output: new TextEncoder().encode('Call failed (return value=1)'), error: orphan.message };
+      }
       const world = slot.faaslet.host.services.get(MPI_WORLD);
       if (world?.active) {
         const closed = await world.close(result.error === undefined ? result.returnValue : undefined, result.error);

@@ -10,6 +10,11 @@
  */
 #include <stddef.h>
 
+/* `faasm c++ --threads` compiles this file as C++ too: keep C linkage. */
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 __attribute__((import_module("env"), import_name("__faasm_futex_wait")))
 int __faasm_futex_wait(volatile int *addr, int expected, long long timeout_ns);
 __attribute__((import_module("env"), import_name("__faasm_futex_wake")))
@@ -99,3 +104,7 @@ __attribute__((export_name("malloc"))) void *__faasm_export_malloc(size_t size) 
 __attribute__((export_name("free"))) void __faasm_export_free(void *ptr) {
   __wrap_free(ptr);
 }
+
+#ifdef __cplusplus
+}
+#endif

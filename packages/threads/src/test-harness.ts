@@ -2,7 +2,7 @@
 // binary, compose, instantiate, prepareThreads, ctors, _start), on the test's thread.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ProcExit, attachInstance, compose, createHost, lifecycleOf, loadPackages, type FaasletHost } from '@faasm/abi';
+import { ProcExit, attachInstance, compose, createHost, lifecycleOf, loadPackages, type FaasletHost, type Logger } from '@faasm/abi';
 // The built package (not ./runtime.js): @faasm/pthreads and @faasm/openmp load it too,
 // and they must share its service keys.
 import { createGuestMemory, ensureNoLiftoff, prepareThreads, shutdownThreads, takeThreadError } from '@faasm/threads';
@@ -20,12 +20,14 @@ export interface GuestRun {
 
 export async function runGuest(
   wasm: string | URL,
-  options: { args?: string[]; env?: Record<string, string>; packages?: string[]; workerPackages?: string[]; keep?: boolean } = {},
+  options: {
+    args?: string[]; env?: Record<string, string>; packages?: string[]; workerPackages?: string[]; keep?: boolean; log?: Logger;
+  } = {},
 ): Promise<GuestRun> {
   ensureNoLiftoff();
   const bytes = readFileSync(wasm);
   const module = await WebAssembly.compile(bytes);
-  const host = createHost({ message: { args: options.args ?? [], env: options.env ?? {} } });
+  const host = createHost({ message: { args: options.args ?? [], env: options.env ?? {} }, ...(options.log ? { log: options.log } : {}) });
   const packages = options.packages ?? TEST_PACKAGES;
   const shared = createGuestMemory(bytes);
   const memoryImport = shared ? { [shared.import.module]: { [shared.import.name]: shared.memory } } : {};

@@ -1,0 +1,42 @@
+// OpenMP and pthreads through the runtime: the Faaslet in a pool worker, its thread
+// team in workers of its own over the shared memory. C guests from those packages.
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRuntime, type Runtime } from './runtime.js';
+
+const guest = (pkg: string, name: string) => fileURLToPath(new URL(`../../${pkg}/test/guests/${name}.wasm`, import.meta.url));
+
+describe('threads through the runtime', () => {
+  let runtime: Runtime;
+  beforeAll(async () => {
+    runtime = await createRuntime({ workers: 1, stdout: 'capture' });
+  });
+  afterAll(() => runtime.close());
+
+  it.each([1, 2, 4])('runs the OpenMP loop and sync guests with OMP_NUM_THREADS=%i, call after call', async (threads) => {
+    const env = { OMP_NUM_THREADS: String(threads) };
+    for (let call = 0; call < 2; call++) {
+      const loops = await runtime.invoke(guest('openmp', 'omp_loops'), { env });
+      expect(loops.error).toBeUndefined();
+      expect(loops.stdout.toString()).toContain(`omp_loops threads=${threads} failures=0`);
+      const sync = await runtime.invoke(guest('openmp', 'omp_sync'), { env });
+      expect(sync.error).toBeUndefined();
+      expect(sync.stdout.toString()).toContain(`omp_sync threads=${threads} failures=0`);
+    }
+  });
+
+  it('runs an OpenMP guest without shared memory in snapshot-and-merge mode', async () => {
+    const run = await runtime.invoke(guest('openmp', 'sm_loops'), { env: { OMP_NUM_THREADS: '2' } });
+    expect(run.error).toBeUndefined();
+    expect(run.stdout.toString()).toContain('omp_loops threads=2 failures=0');
+  });
+
+  it('runs pthreads: create/join/detach/exit/once/keys, then mutexes, condition variables and a queue', async () => {
+    const threads = await runtime.invoke(guest('pthreads', 'pt_threads'));
+    expect(threads.error).toBeUndefined();
+    expect(threads.stdout.toString()).toContain('pt_threads failures=0');
+    const sync = await runtime.invoke(guest('pthreads', 'pt_sync'), { args: ['2'] });
+    expect(sync.error).toBeUndefined();
+    expect(sync.stdout.toString()).toContain('pt_sync threads=2 failures=0');
+  });
+});
