@@ -12,7 +12,7 @@ import { cpus, tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const { ccCommand, checkToolchain } = await import(join(root, 'packages/sdk/dist/index.js'));
+const { ccCommand, checkToolchain, toolchainEnv } = await import(join(root, 'packages/sdk/dist/index.js'));
 
 const check = process.argv.includes('--check');
 const onlyIndex = process.argv.indexOf('--only');
@@ -36,7 +36,7 @@ try {
   process.exit(1);
 }
 try {
-  execFileSync('wasm-opt', ['--version'], { stdio: 'ignore' });
+  execFileSync('wasm-opt', ['--version'], { stdio: 'ignore', env: toolchainEnv() });
 } catch {
   console.error('wasm-opt (Debian package binaryen) is not on PATH: guest builds would not be reproducible');
   process.exit(1);
@@ -61,7 +61,7 @@ function build(source) {
   const optimise = extra.some((f) => /^-O/.test(f)) ? [] : ['-O2'];
   const { command, args } = ccCommand([...optimise, ...extra, source, '-o', target], { threads, cxx });
   return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'pipe'] });
+    const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'pipe'], env: toolchainEnv() });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.on('close', (code) => resolve({ source, target, code, stderr }));

@@ -3,14 +3,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SDK_INCLUDE, SDK_LIB, ccCommand, checkToolchain, librariesFor, ToolchainMissing, TOOLCHAIN_PACKAGES } from './cc.js';
+import { SDK_INCLUDE, SDK_LIB, toolchainEnv, ccCommand, checkToolchain, librariesFor, ToolchainMissing, TOOLCHAIN_PACKAGES } from './cc.js';
 
 const work = mkdtempSync(join(tmpdir(), 'faasm-sdk-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function compile(args: string[], options: { cxx?: boolean; threads?: boolean } = {}) {
   const { command, args: full } = ccCommand(args, options);
-  return spawnSync(command, full, { encoding: 'utf8' });
+  return spawnSync(command, full, { encoding: 'utf8', env: toolchainEnv() });
 }
 
 describe('faasm cc', () => {
@@ -62,6 +62,11 @@ describe('faasm cc', () => {
     const result = compile(['-Werror', '-Wall', '-c', cpp, '-o', join(work, 'allpp.o')], { cxx: true });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
+  });
+
+  it("runs clang without node_modules/.bin on PATH (npm's binaryen would change the output)", () => {
+    const env = toolchainEnv({ PATH: ['/x/node_modules/.bin', '/usr/bin', '/y/node_modules/.bin', '/bin'].join(':') });
+    expect(env['PATH']).toBe('/usr/bin:/bin');
   });
 
   it('names the Debian packages when clang-19 is missing', () => {

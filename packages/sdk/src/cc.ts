@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The SDK's own folder (headers in include/, guest libraries in lib/). */
@@ -134,12 +134,23 @@ export function ccCommand(args: readonly string[], options: CcOptions = {}): { c
   return { command, args: full };
 }
 
+/**
+ * The environment to run clang in: PATH without node_modules/.bin folders. clang runs
+ * `wasm-opt` from PATH after linking, and npm puts the binaryen npm package's (a
+ * different version, pulled in by jco) first under `npm run`/`npx`: builds would then
+ * differ from Debian's binaryen and stop being reproducible.
+ */
+export function toolchainEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const path = (env['PATH'] ?? '').split(delimiter).filter((dir) => !/[\\/]node_modules[\\/]\.bin$/.test(dir));
+  return { ...env, PATH: path.join(delimiter) };
+}
+
 export class ToolchainMissing extends Error {
   override readonly name = 'ToolchainMissing';
 }
 
 /** Checks the toolchain is installed; throws naming the Debian packages if not. */
-export function checkToolchain(cxx = false, env: NodeJS.ProcessEnv = process.env): void {
+export function checkToolchain(cxx = false, env: NodeJS.ProcessEnv = toolchainEnv()): void {
   const command = cxx ? 'clang++-19' : 'clang-19';
   const probe = spawnSync(command, ['--version'], { encoding: 'utf8', env });
   if (probe.error || probe.status !== 0) {
@@ -153,6 +164,6 @@ export function checkToolchain(cxx = false, env: NodeJS.ProcessEnv = process.env
 export function cc(args: readonly string[], options: CcOptions = {}): number {
   checkToolchain(options.cxx);
   const { command, args: full } = ccCommand(args, options);
-  const result = spawnSync(command, full, { stdio: 'inherit' });
+  const result = spawnSync(command, full, { stdio: 'inherit', env: toolchainEnv() });
   return result.status ?? 1;
 }

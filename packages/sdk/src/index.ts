@@ -11,6 +11,7 @@ export {
   librariesFor,
   ccCommand,
   checkToolchain,
+  toolchainEnv,
   cc,
   ToolchainMissing,
   type CcOptions,
