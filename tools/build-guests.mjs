@@ -59,7 +59,9 @@ function build(source) {
     ? join(outDir, relative(root, source).replaceAll('/', '__').replace(/\.(c|cpp)$/, '.wasm'))
     : join(dirname(source), basename(source).replace(/\.(c|cpp)$/, '.wasm'));
   const optimise = extra.some((f) => /^-O/.test(f)) ? [] : ['-O2'];
-  const { command, args } = ccCommand([...optimise, ...extra, source, '-o', target], { threads, cxx });
+  // __FILE__ (assert, CHECK macros) must not embed where the checkout lives.
+  const prefixMap = `-ffile-prefix-map=${root}/=`;
+  const { command, args } = ccCommand([...optimise, prefixMap, ...extra, source, '-o', target], { threads, cxx });
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'pipe'], env: toolchainEnv() });
     let stderr = '';
