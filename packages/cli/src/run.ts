@@ -15,6 +15,8 @@ Runs a function once on the embedded runtime (no servers) and exits with its ret
   --functions DIR        where user/function names resolve (<DIR>/<user>/<function>.wasm)
   --mpi-world-size N     MPI world size
   --redis URL            state's global tier on Redis (default: in-process)
+  --allow-net HOST:PORT[-PORT]  let guests open sockets to this destination; repeatable
+                         (default: every socket call is denied with EACCES)
   --timeout MS           fail the call after MS milliseconds
   --json                 print a JSON result instead of the output
   --no-output            do not print the function's output`;
@@ -36,6 +38,7 @@ export async function run(argv: string[]): Promise<number> {
       functions: { type: 'string' },
       'mpi-world-size': { type: 'string' },
       redis: { type: 'string' },
+      'allow-net': { type: 'string', multiple: true },
       timeout: { type: 'string' },
       json: { type: 'boolean' },
       'no-output': { type: 'boolean' },
@@ -60,6 +63,7 @@ export async function run(argv: string[]): Promise<number> {
     stdout: values.json ? 'capture' : stdout,
     ...(values.functions ? { functionsDir: resolve(values.functions) } : {}),
     ...(values.redis ? { state: { redis: values.redis } } : {}),
+    ...(values['allow-net'] ? { network: { allow: values['allow-net'].map(parseAllow) } } : {}),
     packageOptions: {
       ...(preopens.length > 0 ? { '@faasm/wasi': { preopens } } : {}),
       ...(worldSize !== undefined ? { '@faasm/mpi': { worldSize } } : {}),
@@ -121,6 +125,16 @@ function parseDir(spec: string): { host: string; guest: string } {
   const guest = sep >= 0 ? spec.slice(sep + 2) : spec;
   if (!host || !guest) throw new UsageError(`faasm run: --dir takes HOST[::GUEST], not '${spec}'`, RUN_USAGE);
   return { host: resolve(host), guest };
+}
+
+function parseAllow(spec: string): { host: string; port: number | [number, number] } {
+  const match = /^(.+):(\d+)(?:-(\d+))?$/.exec(spec);
+  const low = Number(match?.[2]);
+  const high = match?.[3] !== undefined ? Number(match[3]) : undefined;
+  if (!match || low > 65535 || (high !== undefined && (high > 65535 || high < low))) {
+    throw new UsageError(`faasm run: --allow-net takes HOST:PORT or HOST:LOW-HIGH, not '${spec}'`, RUN_USAGE);
+  }
+  return { host: match[1]!, port: high === undefined ? low : [low, high] };
 }
 
 function positiveInt(text: string, flag: string): number {

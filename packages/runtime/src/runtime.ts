@@ -35,6 +35,11 @@ export interface RuntimeOptions {
   timeoutMs?: number;
   /** MPI world size (default: Faasm's 5). */
   mpiWorldSize?: number;
+  /**
+   * Destinations guests may open sockets to (default: none — every socket call is
+   * denied with EACCES and logged). E.g. `[{ host: '127.0.0.1', port: [8000, 8999] }]`.
+   */
+  network?: { allow: Array<{ host: string; port: number | [number, number] }> };
   /** How long `__faasm_await_call` waits for a chained call (Faasm's default: 300 s). */
   awaitTimeoutMs?: number;
   /**
@@ -87,7 +92,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const modules = new ModuleCache(options.cacheDir ? { cacheDir: options.cacheDir } : {});
   /** Modules by `user/function`, including those invoked by path (for chained calls). */
   const byName = new Map<string, LoadedModule>();
-  const basePackageOptions = withMpi(withStdout(options.packageOptions ?? {}, options.stdout), options.mpiWorldSize);
+  const basePackageOptions = withNetwork(withMpi(withStdout(options.packageOptions ?? {}, options.stdout), options.mpiWorldSize), options.network);
 
   const resolveTarget = (target: string | Uint8Array): string | Uint8Array => {
     if (typeof target !== 'string') return target;
@@ -217,6 +222,12 @@ function withStdout(packageOptions: Readonly<Record<string, unknown>>, stdout: R
   if (!stdout) return { ...packageOptions };
   const wasi = (packageOptions['@faasm/wasi'] ?? {}) as Record<string, unknown>;
   return { ...packageOptions, '@faasm/wasi': { ...wasi, stdout } };
+}
+
+function withNetwork(packageOptions: Record<string, unknown>, network: RuntimeOptions['network']): Record<string, unknown> {
+  if (!network) return packageOptions;
+  const posix = (packageOptions['@faasm/posix'] ?? {}) as Record<string, unknown>;
+  return { ...packageOptions, '@faasm/posix': { ...posix, network } };
 }
 
 function withMpi(packageOptions: Record<string, unknown>, worldSize: number | undefined): Record<string, unknown> {

@@ -10,6 +10,7 @@ import { loadPackages, type FaasletHost } from '@faasm/abi';
 import { MPI_WORLD, MPI_WORLD_SOURCE } from '@faasm/mpi';
 import { prepareThreads, takeThreadError } from '@faasm/threads';
 import { FD_TABLE } from '@faasm/wasi';
+import { NET_BACKEND, NodeNetBackend, type PosixOptions } from '@faasm/posix';
 import { WorkerBridge } from './bridge.js';
 import { Faaslet } from './faaslet.js';
 import type { LoadedModule } from './modules.js';
@@ -46,6 +47,9 @@ function faasletFor(task: TaskMessage): { faaslet: Faaslet; busy: boolean } {
     const prepare = (host: FaasletHost) => {
       // Rank 0's MPI_Init starts the other ranks from the same module and options.
       host.services.provide(MPI_WORLD_SOURCE, { module: loaded.module, packageOptions: { ...task.packageOptions }, packages: data.packages });
+      // Sockets the allow-list admits are real: a helper thread does the I/O while the guest blocks.
+      const posix = task.packageOptions['@faasm/posix'] as PosixOptions | undefined;
+      if (posix?.network?.allow.length) host.services.provide(NET_BACKEND, new NodeNetBackend());
       // Shared-memory guests: thread workers instantiate the same module over this memory.
       if (loaded.facts.importedMemory?.limits.shared) {
         // Every thread shares the Faaslet's fd table (a file opened in one is open in all).

@@ -45,7 +45,7 @@ export async function bench() {
       const copy = jsCopyNs(size, iters);
       for (const op of ['read', 'write']) {
         const ns = await guestNs(local, op, size, iters);
-        rows.push({ name: `state ${op} ${label} (local tier, guest call)`, unit: 'µs/op', ours: ns / 1000, peer: 'JS Uint8Array.set of the same size', peerValue: copy / 1000, lowerIsBetter: true });
+        rows.push({ name: `state ${op} ${label} (local tier, guest call)`, unit: 'µs/op', ours: ns / 1000, peer: 'JS Uint8Array.set of the same size', peerValue: copy / 1000, lowerIsBetter: true, ...(label === '1 MiB' ? { target: '≥ 5 GB/s (≤ 210 µs/op)' } : {}) });
       }
     }
   } finally {
@@ -66,8 +66,8 @@ export async function bench() {
       const peer = redisBenchmarkUs(redis.port, size, n);
       const push = await guestNs(plane, 'push', size, n);
       const pull = await guestNs(plane, 'pull', size, n);
-      rows.push({ name: `state push ${label} through Redis`, unit: 'µs/op', ours: push / 1000, peer: `redis-benchmark SET -d ${size} -c 1`, peerValue: peer.SET, lowerIsBetter: true });
-      rows.push({ name: `state pull ${label} through Redis`, unit: 'µs/op', ours: pull / 1000, peer: `redis-benchmark GET -d ${size} -c 1`, peerValue: peer.GET, lowerIsBetter: true });
+      rows.push({ name: `state push ${label} through Redis`, unit: 'µs/op', ours: push / 1000, peer: `redis-benchmark SET -d ${size} -c 1`, peerValue: peer.SET, lowerIsBetter: true, target: '≥ 80% of its throughput (≤ 1.25×)' });
+      rows.push({ name: `state pull ${label} through Redis`, unit: 'µs/op', ours: pull / 1000, peer: `redis-benchmark GET -d ${size} -c 1`, peerValue: peer.GET, lowerIsBetter: true, target: '≥ 80% of its throughput (≤ 1.25×)' });
     }
   } finally {
     await plane.close();

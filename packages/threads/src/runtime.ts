@@ -282,6 +282,7 @@ export class ThreadRuntime {
         Atomics.notify(slots, at + Slot.GEN);
       }
     }
+    process.stderr.write(`master join waits ${(globalThis as any).__tbj} barrier waits ${(globalThis as any).__tbw}\n`);
     const workers = this.#workers.splice(0);
     await Promise.all(workers.map((w) => w.terminate()));
   }
@@ -430,6 +431,7 @@ export class ThreadRuntime {
     for (;;) {
       const done = Atomics.load(t, at + Team.FINISHED);
       if (done >= started) break;
+      (globalThis as any).__tbj = ((globalThis as any).__tbj ?? 0) + 1;
       if (Atomics.wait(t, at + Team.FINISHED, done, 50) === 'timed-out') {
         for (const watch of watches) {
           const reason = watch();

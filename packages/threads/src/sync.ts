@@ -40,6 +40,7 @@ export function waitWhileEqual(
   for (;;) {
     const now = Atomics.load(view, index);
     if (now !== value) return now;
+    (globalThis as any).__tbw = ((globalThis as any).__tbw ?? 0) + 1;
     Atomics.wait(view, index, value, abort ? SLICE_MS : Infinity);
     if (abort) {
       const reason = abort();

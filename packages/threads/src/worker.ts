@@ -100,5 +100,6 @@ for (;;) {
   Atomics.store(slots, at + Slot.STATE, SlotState.IDLE);
   complete(kind, target);
 }
+(await import('node:fs')).writeSync(2, `worker ${data.slot} waits ${(globalThis as any).__tbw}\n`);
 Atomics.store(slots, at + Slot.STATE, SlotState.FREE);
 Atomics.store(slots, at + Slot.READY, 0);
