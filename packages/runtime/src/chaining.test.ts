@@ -1,9 +1,8 @@
 // End-to-end chaining through the pool: C guests from @faasm/functions' fixtures.
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRuntime, type Runtime } from './runtime.js';
+import { demoFunctions } from './test-guests.js';
 
-const guest = (name: string) => fileURLToPath(new URL(`../../functions/test/guests/${name}.wasm`, import.meta.url));
 const names = ['chain_deep', 'fanout', 'chain_ptr', 'chain_named_a', 'chain_named_b', 'chain_named_c', 'ret_one', 'chain_ret_one'];
 
 describe('chaining through the worker pool', () => {
@@ -13,7 +12,7 @@ describe('chaining through the worker pool', () => {
     runtime = await createRuntime({
       workers: 2,
       stdout: 'capture',
-      functions: Object.fromEntries(names.map((n) => [`demo/${n}`, guest(n)])),
+      functions: demoFunctions('functions', names),
     });
   });
 

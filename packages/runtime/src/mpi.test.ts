@@ -1,10 +1,10 @@
 // MPI worlds through the runtime: rank 0 in a pool worker, ranks 1..N-1 started by
 // its MPI_Init. C guests from @faasm/mpi's fixtures.
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRuntime, type Runtime } from './runtime.js';
+import { packageGuest } from './test-guests.js';
 
-const guest = (name: string) => fileURLToPath(new URL(`../../mpi/test/guests/${name}.wasm`, import.meta.url));
+const guest = (name: string) => packageGuest('mpi', name);
 
 describe('MPI through the runtime', () => {
   let runtime: Runtime;

@@ -1,10 +1,10 @@
 // Sockets through the runtime: denied by default, real on loopback when allow-listed.
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createRuntime } from './runtime.js';
+import { packageGuest } from './test-guests.js';
 
 describe('sockets through the runtime', () => {
-  const posixGuest = fileURLToPath(new URL('../../posix/test/guests/net_echo.wasm', import.meta.url));
+  const posixGuest = packageGuest('posix', 'net_echo');
 
   it('are real on loopback when the allow-list admits them, and denied elsewhere', async () => {
     // net_echo serves and connects on loopback, and checks a connect to 10.1.2.3:80 is denied.
@@ -20,7 +20,7 @@ describe('sockets through the runtime', () => {
 });
 
 describe('sockets without an allow-list', () => {
-  it('are denied: socket() returns -1 (posix's own tests check the EACCES errno and log line)', async () => {
+  it("are denied: socket() returns -1 (posix's own tests check the EACCES errno and log line)", async () => {
     const { parse } = await import('@bytecodealliance/jco');
     // int socket(int, int, int): the errno comes back as -1 and C's errno.
     const bytes = await parse(`(module

@@ -1,10 +1,9 @@
 // State through the real runtime: the host replica on the main thread, Faaslets in
 // pool workers. C guests from @faasm/state's fixtures.
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRuntime, type Runtime } from './runtime.js';
+import { demoFunctions } from './test-guests.js';
 
-const guest = (name: string) => fileURLToPath(new URL(`../../state/test/guests/${name}.wasm`, import.meta.url));
 const names = ['state_async', 'state_shared_write', 'state_shared_read', 'state_incr', 'state_size'];
 
 describe('state through the runtime (in-process global tier)', () => {
@@ -14,7 +13,7 @@ describe('state through the runtime (in-process global tier)', () => {
     runtime = await createRuntime({
       workers: 2,
       stdout: 'capture',
-      functions: Object.fromEntries(names.map((n) => [`demo/${n}`, guest(n)])),
+      functions: demoFunctions('state', names),
     });
   });
   afterAll(() => runtime.close());

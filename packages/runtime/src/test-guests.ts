@@ -65,3 +65,13 @@ export const missingImportsGuest = () =>
     (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
     (memory (export "memory") 1)
     (func (export "_start")))`);
+
+/** The path of a C guest fixture of another package (`packages/<pkg>/test/guests/<name>.wasm`). */
+export function packageGuest(pkg: string, name: string): string {
+  return new URL(`../../${pkg}/test/guests/${name}.wasm`, import.meta.url).pathname;
+}
+
+/** Registers a package's guests as `demo/<name>` functions, for a runtime's `functions` option. */
+export function demoFunctions(pkg: string, names: readonly string[]): Record<string, string> {
+  return Object.fromEntries(names.map((name) => [`demo/${name}`, packageGuest(pkg, name)]));
+}

@@ -1,10 +1,10 @@
 // OpenMP and pthreads through the runtime: the Faaslet in a pool worker, its thread
 // team in workers of its own over the shared memory. C guests from those packages.
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRuntime, type Runtime } from './runtime.js';
+import { packageGuest } from './test-guests.js';
 
-const guest = (pkg: string, name: string) => fileURLToPath(new URL(`../../${pkg}/test/guests/${name}.wasm`, import.meta.url));
+const guest = packageGuest;
 
 describe('threads through the runtime', () => {
   let runtime: Runtime;
