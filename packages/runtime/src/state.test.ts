@@ -3,6 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRuntime, type Runtime } from './runtime.js';
 import { demoFunctions } from './test-guests.js';
+// A private redis-server on a free loopback port; the Redis tests are skipped (with a
+// message) only outside CI when redis-server is missing.
+// @ts-expect-error test support is plain JavaScript
+import { redisAvailable, startRedis } from '../../state/test/support/redis.mjs';
 
 const names = ['state_async', 'state_shared_write', 'state_shared_read', 'state_incr', 'state_size'];
 
@@ -34,5 +38,41 @@ describe('state through the runtime (in-process global tier)', () => {
     for (const r of results) expect(r.returnValue).toBe(0);
     const last = Math.max(...results.map((r) => Number(r.output.toString())));
     expect(last).toBe(1000);
+  });
+});
+
+
+describe.runIf(redisAvailable())('state through the runtime (Redis global tier)', () => {
+  let redis: { port: number; stop(): Promise<void> };
+  const runtimes: Runtime[] = [];
+  const open = async () => {
+    const runtime = await createRuntime({
+      workers: 2,
+      stdout: 'capture',
+      state: { redis: `redis://127.0.0.1:${redis.port}`, prefix: 'runtime-test:' },
+      functions: demoFunctions('state', names),
+    });
+    runtimes.push(runtime);
+    return runtime;
+  };
+
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    for (const r of runtimes) await r.close();
+    await redis.stop();
+  });
+
+  it('runs the state guests on Redis', async () => {
+    const runtime = await open();
+    expect((await runtime.invoke('demo/state_async')).output.toString()).toBe('equal');
+  });
+
+  it('two runtimes (two hosts) sharing one Redis never lose a locked increment', async () => {
+    const [a, b] = [await open(), await open()];
+    const results = await Promise.all([a, b, a, b].map((rt) => rt.invoke('demo/state_incr', { input: '100' })));
+    for (const r of results) expect(r.error).toBeUndefined();
+    expect(Math.max(...results.map((r) => Number(r.output.toString())))).toBe(400);
   });
 });
