@@ -43,5 +43,5 @@ export {
   type MissingImport,
   type CompositionPlan,
 } from './compose.js';
-export { CAPTURED_STDIO, type CapturedStdio, type CapturedOutput } from './stdio.js';
+export { CAPTURED_STDIO, GUEST_FILES, type CapturedStdio, type CapturedOutput, type GuestFiles } from './stdio.js';
 export { specConformance } from './conformance.js';

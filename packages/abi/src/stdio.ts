@@ -13,3 +13,14 @@ export interface CapturedStdio {
 }
 
 export const CAPTURED_STDIO = new ServiceKey<CapturedStdio>('captured-stdio');
+
+/**
+ * Guest paths read on the host's behalf (e.g. `__faasm_write_state_from_file`), inside
+ * the guest's sandbox: provided by the package that owns the filesystem (@faasm/wasi).
+ */
+export interface GuestFiles {
+  /** The whole file at a guest path (absolute, or relative to `.`); throws an ErrnoError. */
+  readFile(path: string): Uint8Array;
+}
+
+export const GUEST_FILES = new ServiceKey<GuestFiles>('guest-files');

@@ -1,5 +1,8 @@
 // State through the real runtime: the host replica on the main thread, Faaslets in
 // pool workers. C guests from @faasm/state's fixtures.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRuntime, type Runtime } from './runtime.js';
 import { demoFunctions } from './test-guests.js';
@@ -8,7 +11,7 @@ import { demoFunctions } from './test-guests.js';
 // @ts-expect-error test support is plain JavaScript
 import { redisAvailable, startRedis } from '../../state/test/support/redis.mjs';
 
-const names = ['state_async', 'state_shared_write', 'state_shared_read', 'state_incr', 'state_size'];
+const names = ['state_async', 'state_shared_write', 'state_shared_read', 'state_incr', 'state_size', 'state_file'];
 
 describe('state through the runtime (in-process global tier)', () => {
   let runtime: Runtime;
@@ -41,6 +44,31 @@ describe('state through the runtime (in-process global tier)', () => {
   });
 });
 
+
+describe('write_state_from_file inside the sandbox', () => {
+  it('reads guest paths through the preopens, never host paths outside them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'faasm-runtime-state-'));
+    writeFileSync(join(dir, 'state.txt'), 'This is some state from a file\n');
+    const runtime = await createRuntime({
+      workers: 1,
+      stdout: 'capture',
+      functions: demoFunctions('state', ['state_file']),
+      packageOptions: { '@faasm/wasi': { preopens: [{ host: dir, guest: '/data' }] } },
+    });
+    try {
+      expect((await runtime.invoke('demo/state_file', { input: '/data/state.txt' })).output.toString()).toBe('success');
+      // The same file by its host path is outside every preopen.
+      const escaped = await runtime.invoke('demo/state_file', { input: join(dir, 'state.txt') });
+      expect(escaped.returnValue).toBe(1);
+      expect(escaped.error).toMatch(/__faasm_write_state_from_file/);
+      const traversal = await runtime.invoke('demo/state_file', { input: '/data/../../../etc/shadow' });
+      expect(traversal.returnValue).toBe(1);
+    } finally {
+      await runtime.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe.runIf(redisAvailable())('state through the runtime (Redis global tier)', () => {
   let redis: { port: number; stop(): Promise<void> };

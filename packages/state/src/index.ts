@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { FaasletHost, ImportObject, ImportTable, LifecycleParticipant } from '@faasm/abi';
-import { lifecycleOf, linkTable, manifestOf } from '@faasm/abi';
+import { GUEST_FILES, lifecycleOf, linkTable, manifestOf } from '@faasm/abi';
 import { table } from './imports.js';
 import { releaseAll } from './locks.js';
 import { flushMappings, STATE, type StateContext } from './replica.js';
@@ -33,9 +33,9 @@ export { STATE, type StateContext } from './replica.js';
 export const manifest = manifestOf(table as unknown as ImportTable<unknown>);
 
 export interface StateLinkOptions {
-  /** Reads a guest path for write_state_from_file (the runtime resolves it under its root). */
+  /** Reads a guest path for write_state_from_file (default: through GUEST_FILES, the guest's sandbox). */
   readFile?: (path: string) => Uint8Array;
-  /** Host directory guest paths resolve under when `readFile` is not given (default `/`: Faasm reads host paths). */
+  /** Without `readFile` and without a filesystem package providing GUEST_FILES: the host directory guest paths resolve under (default `/`, Faasm's behaviour). */
   root?: string;
 }
 
@@ -58,7 +58,11 @@ export function link(importObject: ImportObject, host: FaasletHost, options: Sta
     owner: randomUUID(),
     views: new Map(),
     locks: new Map(),
-    readFile: options.readFile ?? ((path) => readFileSync(resolve(root, `.${resolve('/', path)}`))),
+    // Guest paths resolve inside the guest's sandbox (@faasm/wasi's GUEST_FILES); without
+    // a filesystem package, under `root`.
+    readFile:
+      options.readFile ??
+      ((path) => host.services.get(GUEST_FILES)?.readFile(path) ?? readFileSync(resolve(root, `.${resolve('/', path)}`))),
   };
   host.services.provide(STATE, context);
   const participant: LifecycleParticipant & { afterCall(): void } = {

@@ -22,6 +22,7 @@ export const Slot = {
   STACK_BASE: 12,
   READY: 13, // 1 once the worker instantiated the module
   TLS_ALLOC: 14,
+  SLEEPING: 15, // 1 while the worker sleeps on GEN: a dispatcher notifies only then
 } as const;
 
 export const SlotState = { FREE: 0, IDLE: 1, BUSY: 2 } as const;
@@ -54,6 +55,10 @@ export const Team = {
   DISPATCH: 16,
   /** DISPATCH_RING i64 iteration counters (BigInt64Array index = word / 2). */
   COUNTERS: 32,
+  /** 1 while the forking thread sleeps on FINISHED: finishing workers notify only then. */
+  JOIN_WAITERS: 40,
+  /** Threads asleep on BAR_GEN: the last arrival notifies only if there are any. */
+  BAR_WAITERS: 41,
   ARGS: 48,
 } as const;
 

@@ -7,7 +7,7 @@ import {
   PTHREAD_WORDS, PThreadState, Slot, SLOT_WORDS, SlotState, Team, TEAM_WORDS,
 } from './layout.js';
 import { SharedState, type SharedBlocks } from './shared.js';
-import { SPINS, WaitAborted, waitWhileEqual } from './sync.js';
+import { notifyAnnounced, spinWhileEqual, SPINS, WaitAborted, waitAnnounced } from './sync.js';
 
 /** What workers need to build a thread instance like the main one. */
 export interface ThreadsSetup {
@@ -222,7 +222,7 @@ export class ThreadRuntime {
     slots[at + Slot.KIND] = kind;
     fill(slots, at);
     Atomics.add(slots, at + Slot.GEN, 1);
-    Atomics.notify(slots, at + Slot.GEN);
+    notifyAnnounced(slots, at + Slot.GEN, at + Slot.SLEEPING);
   }
 
   /**
@@ -282,7 +282,6 @@ export class ThreadRuntime {
         Atomics.notify(slots, at + Slot.GEN);
       }
     }
-    process.stderr.write(`master join waits ${(globalThis as any).__tbj} barrier waits ${(globalThis as any).__tbw}\n`);
     const workers = this.#workers.splice(0);
     await Promise.all(workers.map((w) => w.terminate()));
   }
@@ -380,10 +379,12 @@ export class ThreadRuntime {
     if (Atomics.add(t, at + Team.BAR_COUNT, 1) === size - 1) {
       Atomics.store(t, at + Team.BAR_COUNT, 0);
       Atomics.add(t, at + Team.BAR_GEN, 1);
-      Atomics.notify(t, at + Team.BAR_GEN);
+      notifyAnnounced(t, at + Team.BAR_GEN, at + Team.BAR_WAITERS);
       return;
     }
-    waitWhileEqual(t, at + Team.BAR_GEN, gen, this.teamAbort(team));
+    // Spin first without making the abort check (a closure) on the fast path.
+    if (spinWhileEqual(t, at + Team.BAR_GEN, gen) !== gen) return;
+    waitAnnounced(t, at + Team.BAR_GEN, gen, at + Team.BAR_WAITERS, this.teamAbort(team), 0);
   }
 
   /**
@@ -431,7 +432,6 @@ export class ThreadRuntime {
     for (;;) {
       const done = Atomics.load(t, at + Team.FINISHED);
       if (done >= started) break;
-      (globalThis as any).__tbj = ((globalThis as any).__tbj ?? 0) + 1;
       if (Atomics.wait(t, at + Team.FINISHED, done, 50) === 'timed-out') {
         for (const watch of watches) {
           const reason = watch();

@@ -40,13 +40,51 @@ export function waitWhileEqual(
   for (;;) {
     const now = Atomics.load(view, index);
     if (now !== value) return now;
-    (globalThis as any).__tbw = ((globalThis as any).__tbw ?? 0) + 1;
     Atomics.wait(view, index, value, abort ? SLICE_MS : Infinity);
     if (abort) {
       const reason = abort();
       if (reason !== undefined) throw new WaitAborted(reason);
     }
   }
+}
+
+/**
+ * Like waitWhileEqual, but a thread that has to sleep counts itself in
+ * `view[sleepers]` while asleep, so that its waker can skip Atomics.notify (a
+ * process-wide lock, ~50 ns even with nobody waiting) on the fast path. The waker
+ * must change `view[index]` first and then call notifyAnnounced: both are
+ * sequentially consistent, so either the waker sees the sleeper or the sleeper sees
+ * the new value before it waits.
+ */
+export function waitAnnounced(
+  view: Int32Array,
+  index: number,
+  value: number,
+  sleepers: number,
+  abort?: () => string | undefined,
+  spins: number = SPINS,
+): number {
+  const spun = spinWhileEqual(view, index, value, spins);
+  if (spun !== value) return spun;
+  Atomics.add(view, sleepers, 1);
+  try {
+    for (;;) {
+      const now = Atomics.load(view, index);
+      if (now !== value) return now;
+      Atomics.wait(view, index, value, abort ? SLICE_MS : Infinity);
+      if (abort) {
+        const reason = abort();
+        if (reason !== undefined) throw new WaitAborted(reason);
+      }
+    }
+  } finally {
+    Atomics.sub(view, sleepers, 1);
+  }
+}
+
+/** Wakes the threads waitAnnounced put to sleep on `view[index]` (after changing it), if any. */
+export function notifyAnnounced(view: Int32Array, index: number, sleepers: number): void {
+  if (Atomics.load(view, sleepers) !== 0) Atomics.notify(view, index);
 }
 
 /**

@@ -15,7 +15,7 @@ const { attachInstance, compose, createHost, lifecycleOf, loadPackages } = await
 const { FailureKind, JobKind, PThread, PTHREAD_WORDS, PThreadState, Slot, SLOT_WORDS, SlotState, Team, TEAM_WORDS } = await import('./layout.js');
 const { SharedState } = await import('./shared.js');
 const { THREADS, ThreadRuntime } = await import('./runtime.js');
-const { waitWhileEqual } = await import('./sync.js');
+const { notifyAnnounced, waitAnnounced } = await import('./sync.js');
 
 type Data = import('./runtime.js').WorkerData;
 const data = workerData as Data;
@@ -55,7 +55,7 @@ function complete(kind: number, target: number): void {
   if (kind === JobKind.OPENMP) {
     const index = target * TEAM_WORDS + Team.FINISHED;
     Atomics.add(shared.teams, index, 1);
-    Atomics.notify(shared.teams, index);
+    notifyAnnounced(shared.teams, index, target * TEAM_WORDS + Team.JOIN_WAITERS);
     return;
   }
   if (kind === JobKind.PTHREAD) {
@@ -74,8 +74,11 @@ function complete(kind: number, target: number): void {
 
 let seen = data.seen;
 let appliedEpoch = -1;
+// The runner of the last job kind (a Map lookup saved per job).
+let runKind: number = JobKind.NONE;
+let run: import('./runtime.js').JobRunner | undefined;
 for (;;) {
-  seen = waitWhileEqual(slots, at + Slot.GEN, seen);
+  seen = waitAnnounced(slots, at + Slot.GEN, seen, at + Slot.SLEEPING);
   const kind = slots[at + Slot.KIND]!;
   if (kind === JobKind.EXIT) break;
   const target = slots[at + Slot.TARGET]!;
@@ -91,7 +94,10 @@ for (;;) {
       initTls(tls);
       appliedEpoch = epoch;
     }
-    const run = runtime.runner(kind);
+    if (kind !== runKind || !run) {
+      run = runtime.runner(kind);
+      runKind = kind;
+    }
     if (!run) throw new Error(`no runner for job kind ${kind} (is its package linked?)`);
     run(data.slot);
   } catch (e) {
@@ -100,6 +106,5 @@ for (;;) {
   Atomics.store(slots, at + Slot.STATE, SlotState.IDLE);
   complete(kind, target);
 }
-(await import('node:fs')).writeSync(2, `worker ${data.slot} waits ${(globalThis as any).__tbw}\n`);
 Atomics.store(slots, at + Slot.STATE, SlotState.FREE);
 Atomics.store(slots, at + Slot.READY, 0);

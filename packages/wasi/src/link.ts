@@ -1,10 +1,11 @@
-import { CAPTURED_STDIO, linkTable, lifecycleOf, manifestOf, type FaasletHost, type ImportObject, type ImportTable } from '@faasm/abi';
+import { CAPTURED_STDIO, GUEST_FILES, linkTable, lifecycleOf, manifestOf, type FaasletHost, type ImportObject, type ImportTable } from '@faasm/abi';
 import type { FsBackend } from './backend.js';
 import { ALL_RIGHTS, Filetype, STDIN_RIGHTS, STDOUT_RIGHTS } from './constants.js';
 import { DescKind, FdTable, Mode, type FdTableHandle, type FdTableSnapshot, type Preopen } from './fdtable.js';
 import { table } from './imports.js';
 import { MemoryFs } from './memory-fs.js';
 import { NodeFs } from './node-fs.js';
+import { readGuestFile } from './path.js';
 import type { WasiOptions } from './options.js';
 import { defaultNodeRoot, populateMemoryRoot } from './root.js';
 import { FD_TABLE, fdTableService } from './service.js';
@@ -80,6 +81,7 @@ export function link(importObject: ImportObject, host: FaasletHost, options: Was
   // The runtime reads each call's captured output through abi's generic key.
   host.services.provide(CAPTURED_STDIO, stdio);
   host.services.provide(FD_TABLE, fdTableService(w));
+  host.services.provide(GUEST_FILES, { readFile: (path) => readGuestFile(w, path) });
   lifecycleOf(host).register({
     name: '@faasm/wasi',
     beforeCall: () => stdio.restart(),

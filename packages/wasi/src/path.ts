@@ -6,7 +6,7 @@ import { FILESTAT } from './layout.js';
 import { slotWith, within } from './access.js';
 import { timesFrom, writeFilestat } from './fd.js';
 import { anchored, guestPath, isSimple, resolve, type Resolved } from './resolve.js';
-import { errnoOf, type WasiHost } from './state.js';
+import { errnoOf, fail, type WasiHost } from './state.js';
 
 const READ_RIGHTS = Rights.FD_READ | Rights.FD_READDIR;
 const WRITE_RIGHTS = Rights.FD_DATASYNC | Rights.FD_WRITE | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE;
@@ -16,7 +16,7 @@ function lo(r: bigint): number {
 }
 
 /** Closes a handle opened outside the preopen (a race or a symlink the kernel followed) and refuses. */
-function verifyInside(w: WasiHost, handle: number, root: number): boolean {
+export function verifyInside(w: WasiHost, handle: number, root: number): boolean {
   const real = w.fs.realpathOf?.(handle);
   if (real === undefined || within(w.table.preopens[root]!.host, real)) return true;
   w.fs.close(handle);
@@ -261,3 +261,47 @@ export function pathFilestatSetTimes(w: WasiHost, fd: number, flags: number, pat
   }
 }
 
+
+/**
+ * Reads a whole file at a guest path for the host (GUEST_FILES): the path is matched to
+ * the preopen with the longest guest prefix (absolute paths) or to `.` (relative ones),
+ * then resolved and opened exactly like path_open, so it never leaves the sandbox.
+ */
+export function readGuestFile(w: WasiHost, path: string): Uint8Array {
+  if (path.includes('\0')) fail(Errno.INVAL);
+  const t = w.table;
+  let best: { fd: number; rel: string; guestLength: number } | undefined;
+  for (const fd of t.openFds()) {
+    const pre = t.preopenOf(t.require(fd));
+    if (pre < 0) continue;
+    const guest = t.preopens[pre]!.guest;
+    let rel: string | undefined;
+    if (path.startsWith('/')) {
+      const prefix = guest.endsWith('/') ? guest : `${guest}/`;
+      if (guest === '/' || path === guest) rel = path.slice(guest.length);
+      else if (path.startsWith(prefix)) rel = path.slice(prefix.length);
+    } else if (guest === '.') {
+      rel = path;
+    }
+    if (rel !== undefined && (!best || guest.length > best.guestLength)) best = { fd, rel, guestLength: guest.length };
+  }
+  if (!best) fail(Errno.NOTCAPABLE);
+  const s = slotWith(w, best.fd, Rights.PATH_OPEN);
+  const r = resolve(w, s, best.rel.replace(/^\/+/, '') || '.', true);
+  const request = { read: true, write: false, create: false, exclusive: false, truncate: false, directory: false, noFollow: true, sync: false, dsync: false };
+  const handle = anchored(w, [r], (p) => w.fs.open(p, request));
+  if (!verifyInside(w, handle, r.root)) fail(Errno.NOTCAPABLE);
+  try {
+    const size = Number(w.fs.fstat(handle).size);
+    const out = new Uint8Array(size);
+    let got = 0;
+    while (got < size) {
+      const n = w.fs.read(handle, out.subarray(got), got);
+      if (n === 0) break;
+      got += n;
+    }
+    return out.subarray(0, got);
+  } finally {
+    w.fs.close(handle);
+  }
+}
