@@ -7,7 +7,7 @@ import {
   PTHREAD_WORDS, PThreadState, Slot, SLOT_WORDS, SlotState, Team, TEAM_WORDS,
 } from './layout.js';
 import { SharedState, type SharedBlocks } from './shared.js';
-import { notifyAnnounced, spinWhileEqual, SPINS, WaitAborted, waitAnnounced } from './sync.js';
+import { notifyAnnounced, spinWhileBelow, spinWhileEqual, WaitAborted, waitAnnounced } from './sync.js';
 
 /** What workers need to build a thread instance like the main one. */
 export interface ThreadsSetup {
@@ -63,6 +63,8 @@ export class ThreadRuntime {
   #shared = false;
   /** Slot of thread n (index n-1) in this thread's last OpenMP team. */
   #teamSlots: number[] = [];
+  /** A list fork reuses for the slots it claims (taken while a fork runs). */
+  #spareSlots: number[] | undefined = [];
 
   constructor(host: FaasletHost, options: { shared?: SharedState; slot?: number } = {}) {
     this.host = host;
@@ -282,6 +284,8 @@ export class ThreadRuntime {
         Atomics.notify(slots, at + Slot.GEN);
       }
     }
+    { const g = globalThis as any; const q = (a: number[] = []) => { a.sort((x, y) => x - y); return `n=${a.length} p50=${((a[a.length >> 1] ?? 0) * 1000).toFixed(0)}us p90=${((a[Math.floor(a.length * 0.9)] ?? 0) * 1000).toFixed(0)}us`; };
+      process.stderr.write(`master: join ${q(g.__tbj)} barrier ${q(g.__tbl)} spins ${g.__tbs}\n`); }
     const workers = this.#workers.splice(0);
     await Promise.all(workers.map((w) => w.terminate()));
   }
@@ -396,29 +400,35 @@ export class ThreadRuntime {
     const at = team * TEAM_WORDS;
     let masterError: unknown;
     let started = 0;
-    const watches: Array<() => string | undefined> = [];
     // Claim every worker before starting any job (a fast thread must not free its slot
     // for a later thread of the same team), preferring the slot each thread number had
     // in this thread's previous team: threadprivate data lives in the worker's TLS.
-    const claimed: number[] = [];
+    // The list is a reused array (no allocation per fork unless forks nest).
+    const claimed = this.#spareSlots ?? [];
+    this.#spareSlots = undefined;
+    claimed.length = 0;
+    let spare = claimed;
     try {
       const stackSize = this.setup?.stackSize ?? DEFAULT_STACK_SIZE;
       for (let n = 1; n < size; n++) claimed.push(this.claimSlot(where, stackSize, this.#teamSlots[n - 1]));
     } catch (e) {
-      for (const slot of claimed) this.releaseSlot(slot);
+      for (let i = 0; i < claimed.length; i++) this.releaseSlot(claimed[i]!);
       claimed.length = 0;
       masterError = e;
     }
     if (masterError === undefined) {
+      spare = this.#teamSlots;
       this.#teamSlots = claimed;
-      claimed.forEach((slot, i) => {
-        this.startJob(slot, JobKind.OPENMP, (slots, s) => {
-          slots[s + Slot.TARGET] = team;
-          slots[s + Slot.THREAD_NUM] = i + 1;
-        });
-        watches.push(this.stalledWorker(slot));
+      const slots = this.shared.slots;
+      for (let i = 0; i < claimed.length; i++) {
+        const s = claimed[i]! * SLOT_WORDS;
+        slots[s + Slot.KIND] = JobKind.OPENMP;
+        slots[s + Slot.TARGET] = team;
+        slots[s + Slot.THREAD_NUM] = i + 1;
+        Atomics.add(slots, s + Slot.GEN, 1);
+        notifyAnnounced(slots, s + Slot.GEN, s + Slot.SLEEPING);
         started++;
-      });
+      }
     }
     if (masterError === undefined) {
       try {
@@ -428,18 +438,8 @@ export class ThreadRuntime {
       }
     }
     if (masterError !== undefined && !(masterError instanceof WaitAborted)) this.failTeam(team, describeFailure(masterError));
-    for (let spin = 0; spin < SPINS && Atomics.load(t, at + Team.FINISHED) < started; spin++);
-    for (;;) {
-      const done = Atomics.load(t, at + Team.FINISHED);
-      if (done >= started) break;
-      if (Atomics.wait(t, at + Team.FINISHED, done, 50) === 'timed-out') {
-        for (const watch of watches) {
-          const reason = watch();
-          // The team block stays claimed: a late worker may still read it.
-          if (reason !== undefined) throw new GuestTrap(where, reason);
-        }
-      }
-    }
+    if (spinWhileBelow(t, at + Team.FINISHED, started) < started) this.#sleepUntilJoined(where, team, started, claimed);
+    this.#spareSlots = spare;
     const failed = Atomics.load(t, at + Team.ERROR) === 2;
     const record: FailureRecord | undefined = failed
       ? { kind: t[at + Team.ERROR_KIND] as FailureRecord['kind'], code: t[at + Team.EXIT_CODE]!, message: this.shared.readMessage({ team }) }
@@ -448,6 +448,37 @@ export class ThreadRuntime {
     if (masterError !== undefined && !(masterError instanceof WaitAborted)) throw masterError;
     if (record && record.kind !== FailureKind.NONE) throw failureError(where, record);
     if (masterError !== undefined) throw masterError;
+  }
+
+  /**
+   * The slow path of a join: sleeps (announced in JOIN_WAITERS, so finishing workers
+   * notify) until `started` threads finished; every 50 ms checks that the workers of
+   * `slots` booted (a Node-level worker failure cannot reach a blocked thread).
+   */
+  #sleepUntilJoined(where: string, team: number, started: number, slots: readonly number[]): void {
+    const t = this.shared.teams;
+    const at = team * TEAM_WORDS;
+    let watches: Array<() => string | undefined> | undefined;
+    Atomics.add(t, at + Team.JOIN_WAITERS, 1);
+    try {
+      for (;;) {
+        const done = Atomics.load(t, at + Team.FINISHED);
+        if (done >= started) return;
+        const T0 = performance.now();
+        const RR = Atomics.wait(t, at + Team.FINISHED, done, 50);
+        const g = globalThis as any; (g.__tbj ??= []).push(performance.now() - T0);
+        if (RR === 'timed-out') {
+          watches ??= slots.slice(0, started).map((slot) => this.stalledWorker(slot));
+          for (const watch of watches) {
+            const reason = watch();
+            // The team block stays claimed: a late worker may still read it.
+            if (reason !== undefined) throw new GuestTrap(where, reason);
+          }
+        }
+      }
+    } finally {
+      Atomics.sub(t, at + Team.JOIN_WAITERS, 1);
+    }
   }
 
   // ---- pthread entries

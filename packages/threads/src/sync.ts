@@ -17,11 +17,19 @@ export class WaitAborted extends Error {
 
 /** Spins until `view[index] !== value` (returns it) or `spins` loads saw `value` (returns `value`). */
 export function spinWhileEqual(view: Int32Array, index: number, value: number, spins: number = SPINS): number {
+  const g = globalThis as any; g.__tbs = (g.__tbs ?? 0) + 1;
   for (let i = 0; i < spins; i++) {
     const now = Atomics.load(view, index);
     if (now !== value) return now;
   }
   return value;
+}
+
+/** Spins while `view[index] < bound`, at most `spins` loads; returns the last value read. */
+export function spinWhileBelow(view: Int32Array, index: number, bound: number, spins: number = SPINS): number {
+  let now = Atomics.load(view, index);
+  for (let i = 0; i < spins && now < bound; i++) now = Atomics.load(view, index);
+  return now;
 }
 
 /**
@@ -71,7 +79,9 @@ export function waitAnnounced(
     for (;;) {
       const now = Atomics.load(view, index);
       if (now !== value) return now;
+      const T0 = performance.now();
       Atomics.wait(view, index, value, abort ? SLICE_MS : Infinity);
+      const g = globalThis as any; (g.__tbl ??= []).push(performance.now() - T0);
       if (abort) {
         const reason = abort();
         if (reason !== undefined) throw new WaitAborted(reason);

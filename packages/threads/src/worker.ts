@@ -106,5 +106,6 @@ for (;;) {
   Atomics.store(slots, at + Slot.STATE, SlotState.IDLE);
   complete(kind, target);
 }
+{ const g = globalThis as any; const a: number[] = g.__tbl ?? []; a.sort((x, y) => x - y); (await import('node:fs')).writeSync(2, `worker ${data.slot}: waits n=${a.length} p50=${((a[a.length >> 1] ?? 0) * 1000).toFixed(0)}us p90=${((a[Math.floor(a.length * 0.9)] ?? 0) * 1000).toFixed(0)}us spins ${g.__tbs}\n`); }
 Atomics.store(slots, at + Slot.STATE, SlotState.FREE);
 Atomics.store(slots, at + Slot.READY, 0);
