@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { addHostExports, readModule, type ModuleFacts } from './wasm-binary.js';
 
@@ -27,11 +27,27 @@ export class ModuleLoadError extends Error {
  */
 export class ModuleCache {
   readonly #byKey = new Map<string, Promise<LoadedModule>>();
+  /** Paths already hashed, by path: reused while size and mtime are unchanged. */
+  readonly #byPath = new Map<string, { size: number; mtimeMs: number; key: string }>();
 
   constructor(private readonly options: { cacheDir?: string } = {}) {}
 
   async load(source: string | Uint8Array): Promise<LoadedModule> {
     const origin = typeof source === 'string' ? source : '<bytes>';
+    if (typeof source === 'string') {
+      // Hot path of every invoke by path: skip reading and hashing an unchanged file.
+      const known = this.#byPath.get(source);
+      const loading = known && this.#byKey.get(known.key);
+      if (known && loading) {
+        let stat;
+        try {
+          stat = statSync(source);
+        } catch (e) {
+          throw new ModuleLoadError(`cannot read module ${source}: ${(e as Error).message}`);
+        }
+        if (stat.size === known.size && stat.mtimeMs === known.mtimeMs) return loading;
+      }
+    }
     let bytes: Uint8Array;
     if (typeof source === 'string') {
       try {
@@ -43,6 +59,10 @@ export class ModuleCache {
       bytes = source;
     }
     const key = createHash('sha256').update(bytes).digest('hex');
+    if (typeof source === 'string') {
+      const stat = statSync(source);
+      this.#byPath.set(source, { size: stat.size, mtimeMs: stat.mtimeMs, key });
+    }
     let loading = this.#byKey.get(key);
     if (!loading) {
       loading = this.#compile(key, bytes, origin);
