@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { MessageChannel, Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { BridgeServer, type BridgeHandler } from './bridge.js';
 import type { CallRequest, CallResult } from './faaslet.js';
 import type { LoadedModule } from './modules.js';
@@ -51,6 +51,9 @@ interface Running {
 interface PoolWorker {
   readonly id: number;
   readonly worker: Worker;
+  /** Where tasks are posted; the worker parks on `door` until it is rung. */
+  readonly tasks: MessagePort;
+  readonly door: Int32Array;
   readonly bridge: BridgeServer;
   readonly modules: Set<string>;
   /** The top-level task. */
@@ -95,22 +98,30 @@ export class WorkerPool {
     this.#closed = true;
     for (const p of this.#queue.splice(0)) p.reject(new PoolError('the runtime was closed'));
     await Promise.all(this.#workers.map((w) => w.worker.terminate()));
-    for (const w of this.#workers) w.bridge.close();
+    for (const w of this.#workers) {
+      w.bridge.close();
+      w.tasks.close();
+    }
     this.#workers.length = 0;
   }
 
   #spawn(): PoolWorker {
     const { port1, port2 } = new MessageChannel();
     const bridgeCounter = new SharedArrayBuffer(4);
+    const taskChannel = new MessageChannel();
+    const taskDoor = new SharedArrayBuffer(4);
     const id = this.#nextWorkerId++;
     const worker = new Worker(workerScript(), {
-      workerData: { packages: this.options.packages, bridgePort: port2, bridgeCounter },
-      transferList: [port2],
+      workerData: { packages: this.options.packages, bridgePort: port2, bridgeCounter, taskPort: taskChannel.port2, taskDoor },
+      transferList: [port2, taskChannel.port2],
     });
+    taskChannel.port1.unref();
     const waitsForCalls = this.options.waitsForCalls;
     const entry: PoolWorker = {
       id,
       worker,
+      tasks: taskChannel.port1,
+      door: new Int32Array(taskDoor),
       bridge: new BridgeServer(port1, bridgeCounter, this.options.handlers, { workerId: id }, {
         busy: (service, busy) => {
           if (!waitsForCalls?.has(service)) return;
@@ -161,6 +172,7 @@ export class WorkerPool {
     entry.nested.clear();
     for (const running of lost) this.#settle(running, { error: reason });
     entry.bridge.close();
+    entry.tasks.close();
     if (!this.#closed) {
       this.#spawn();
       this.#dispatch();
@@ -209,7 +221,9 @@ export class WorkerPool {
       entry.bridge.offerNested(taskId, message);
     } else {
       entry.current = { taskId, running };
-      entry.worker.postMessage({ kind: 'invoke', ...message } satisfies ToWorker);
+      entry.tasks.postMessage({ kind: 'invoke', ...message } satisfies ToWorker);
+      Atomics.add(entry.door, 0, 1);
+      Atomics.notify(entry.door, 0);
     }
   }
 }

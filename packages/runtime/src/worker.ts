@@ -5,7 +5,7 @@
  * blocked it may run nested tasks, each on a Faaslet not already mid-call.
  */
 import { setFlagsFromString } from 'node:v8';
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { loadPackages, type FaasletHost } from '@faasm/abi';
 import { MPI_WORLD, MPI_WORLD_SOURCE } from '@faasm/mpi';
 import { prepareThreads, takeThreadError } from '@faasm/threads';
@@ -13,6 +13,7 @@ import { FD_TABLE } from '@faasm/wasi';
 import { NET_BACKEND, NodeNetBackend, type PosixOptions } from '@faasm/posix';
 import { WorkerBridge } from './bridge.js';
 import { Faaslet } from './faaslet.js';
+import type { CallResult } from './faaslet.js';
 import type { LoadedModule } from './modules.js';
 import type { FromWorker, TaskMessage, TaskOutcome, ToWorker } from './protocol.js';
 
@@ -25,7 +26,11 @@ interface PoolWorkerData {
   readonly packages: readonly string[];
   readonly bridgePort: MessagePort;
   readonly bridgeCounter: SharedArrayBuffer;
+  /** Tasks arrive here; `taskDoor` is bumped and notified after each. */
+  readonly taskPort: MessagePort;
+  readonly taskDoor: SharedArrayBuffer;
 }
+
 
 const data = workerData as PoolWorkerData;
 const port = parentPort!;
@@ -80,32 +85,44 @@ function runNested(task: TaskMessage): TaskOutcome {
   }
 }
 
-/** Runs a top-level task; if it started an MPI world, waits for every rank. */
-async function runTask(task: TaskMessage): Promise<TaskOutcome> {
+/**
+ * Runs a top-level task. Synchronous unless the call started an MPI world: then the
+ * promise settles once every rank has ended.
+ */
+function runTask(task: TaskMessage): TaskOutcome | Promise<TaskOutcome> {
+  let slot: { faaslet: Faaslet; busy: boolean };
+  let result: CallResult;
   try {
-    const slot = faasletFor(task);
+    slot = faasletFor(task);
     slot.busy = true;
-    try {
-      let result = slot.faaslet.call(task.request);
-      const orphan = takeThreadError(slot.faaslet.host);
-      if (orphan && result.returnValue === 0) {
-        result = { ...result, returnValue: 1, output: new TextEncoder().encode('Call failed (return value=1)'), error: orphan.message };
-      }
-      const world = slot.faaslet.host.services.get(MPI_WORLD);
-      if (world?.active) {
-        const closed = await world.close(result.error === undefined ? result.returnValue : undefined, result.error);
-        if (!closed.ok && closed.error) {
-          const returnValue = result.returnValue !== 0 ? result.returnValue : closed.error.code || 1;
-          result = { ...result, returnValue, output: new TextEncoder().encode(`Call failed (return value=${returnValue})`), error: closed.error.message };
-        }
-      }
-      return { result };
-    } finally {
-      slot.busy = false;
-    }
+    result = slot.faaslet.call(task.request);
   } catch (e) {
+    if (slot!) slot.busy = false;
     return { error: describe(e) };
   }
+  const orphan = takeThreadError(slot.faaslet.host);
+  if (orphan && result.returnValue === 0) result = failed(result, 1, orphan.message);
+  const world = slot.faaslet.host.services.get(MPI_WORLD);
+  if (!world?.active) {
+    slot.busy = false;
+    return { result };
+  }
+  return world
+    .close(result.error === undefined ? result.returnValue : undefined, result.error)
+    .then(
+      (closed): TaskOutcome => {
+        if (closed.ok || !closed.error) return { result };
+        return { result: failed(result, result.returnValue !== 0 ? result.returnValue : closed.error.code || 1, closed.error.message) };
+      },
+      (e: unknown): TaskOutcome => ({ error: describe(e) }),
+    )
+    .finally(() => {
+      slot.busy = false;
+    });
+}
+
+function failed(result: CallResult, returnValue: number, error: string): CallResult {
+  return { ...result, returnValue, output: new TextEncoder().encode(`Call failed (return value=${returnValue})`), error };
 }
 
 function describe(e: unknown): string {
@@ -114,7 +131,28 @@ function describe(e: unknown): string {
 
 const bridge = new WorkerBridge(data.bridgePort, data.bridgeCounter, (task) => runNested(task as TaskMessage));
 
-port.on('message', async (message: ToWorker) => {
-  const outcome = await runTask(message);
-  port.postMessage({ kind: 'done', taskId: message.taskId, outcome } satisfies FromWorker);
-});
+/**
+ * Serves tasks. An idle worker parks in Atomics.wait on its doorbell rather than in its
+ * event loop: the main thread rings it after posting a task, which wakes it faster than
+ * a message event (measured: invoke round trip 102 → ~80 µs). It does not spin first:
+ * on 2 cores an idle worker's spin takes the CPU the main thread and the busy workers
+ * need (measured: spinning 20k iterations doubled chain round trips). The event loop
+ * runs only while a task awaits (an MPI world closing).
+ */
+async function serve(): Promise<never> {
+  const door = new Int32Array(data.taskDoor);
+  for (;;) {
+    const seen = Atomics.load(door, 0);
+    const received = receiveMessageOnPort(data.taskPort);
+    if (received) {
+      const task = received.message as ToWorker;
+      const ran = runTask(task);
+      const outcome = ran instanceof Promise ? await ran : ran;
+      port.postMessage({ kind: 'done', taskId: task.taskId, outcome } satisfies FromWorker);
+      continue;
+    }
+    Atomics.wait(door, 0, seen);
+  }
+}
+
+void serve();

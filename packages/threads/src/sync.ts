@@ -4,7 +4,7 @@
  * fast path off the futex (THREADS.md: wake-ups cost microseconds, spins ~0.3 µs).
  */
 
-export const SPINS = 20_000;
+export const SPINS = Number(process.env.TB_SPINS ?? 20_000);
 /** Waits are sliced so a waiter notices a failed team even if nobody wakes it. */
 const SLICE_MS = 50;
 
