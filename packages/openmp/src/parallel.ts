@@ -4,6 +4,7 @@ import { forkSnapshot } from './snapshot.js';
 import { initialFrame, ompOf, type Frame, type OmpThread } from './state.js';
 
 const FORK = '__kmpc_fork_call';
+const NO_ARGS: readonly number[] = Object.freeze([]);
 
 /** The gtid/btid cells this thread passes to microtasks (two i32). */
 function cellsOf(host: FaasletHost, st: OmpThread): number {
@@ -23,7 +24,15 @@ function cellsOf(host: FaasletHost, st: OmpThread): number {
 export function callMicrotask(host: FaasletHost, cells: number, n: number, microtask: number, args: readonly number[]): void {
   host.memory.setI32(cells, n);
   host.memory.setI32(cells + 4, n);
-  host.exports.callIndirect(microtask, cells, cells + 4, ...args);
+  // Fixed arities for the common cases: no rest-argument array per call.
+  const f = host.exports.tableFunction(microtask);
+  switch (args.length) {
+    case 0: f(cells, cells + 4); return;
+    case 1: f(cells, cells + 4, args[0]); return;
+    case 2: f(cells, cells + 4, args[0], args[1]); return;
+    case 3: f(cells, cells + 4, args[0], args[1], args[2]); return;
+    default: f(cells, cells + 4, ...args);
+  }
 }
 
 function child(parent: Frame, fields: Pick<Frame, 'mode' | 'team' | 'threadNum' | 'size' | 'snapshot'>, active: boolean): Frame {
@@ -52,7 +61,8 @@ function child(parent: Frame, fields: Pick<Frame, 'mode' | 'team' | 'threadNum' 
 export function kmpcForkCall(host: FaasletHost, _loc: number, argc: number, microtask: number, argsPtr: number): void {
   const st = ompOf(host);
   const rt = st.runtime;
-  const args = host.memory.u32s(argsPtr, argc);
+  // No array for the common argc 0 (the pointer is still bounds-checked, as u32s would).
+  const args = argc === 0 && host.memory.check(argsPtr, 0) >= 0 ? NO_ARGS : host.memory.u32s(argsPtr, argc);
   const requested = st.pushed > 0 ? st.pushed : st.nthreads;
   st.pushed = 0;
   const parent = st.frame;
@@ -97,11 +107,17 @@ export function runTeamThread(host: FaasletHost, slot: number): void {
   const t = rt.shared.teams;
   const at = team * TEAM_WORDS;
   const argc = t[at + Team.ARGC]!;
-  const args = Array.from(t.subarray(at + Team.ARGS, at + Team.ARGS + argc));
+  const args = argc === 0 ? NO_ARGS : new Array<number>(argc);
+  for (let i = 0; i < argc; i++) (args as number[])[i] = t[at + Team.ARGS + i]!;
   st.nthreads = t[at + Team.NTHREADS_ICV]!;
   st.schedKind = t[at + Team.SCHED_KIND]!;
   st.schedChunk = t[at + Team.SCHED_CHUNK]!;
-  const base = initialFrame();
+  // The worker's outermost frame (parentless: only initialFrame makes those) is
+  // reused with its per-region counters reset, rather than allocated per job.
+  const base = st.frame.parent === undefined ? st.frame : initialFrame();
+  base.singles = 0;
+  base.loops = 0;
+  base.loop = undefined;
   st.frame = {
     mode: 'team', team, threadNum: n, size: t[at + Team.SIZE]!, level: t[at + Team.LEVEL]!, activeLevel: 1,
     parent: base, singles: 0, loops: 0, loop: undefined, snapshot: undefined,

@@ -42,7 +42,9 @@ export function acquire(local: PThreadLocal, base: number, where: string): numbe
   const self = local.self;
   // Fast path: free, so not ours either.
   if (Atomics.compareExchange(words, base + LOCK, 0, 1) === 0) {
-    Atomics.store(words, base + OWNER, self);
+    // Plain writes: only the holder compares OWNER with itself, and the lock word's
+    // atomic operations order them for the next holder.
+    words[base + OWNER] = self;
     words[base + COUNT] = 1;
     return 0;
   }
@@ -68,7 +70,9 @@ export function acquire(local: PThreadLocal, base: number, where: string): numbe
 /** Releases the mutex at word `base`; EPERM when this thread does not hold it. */
 export function release(local: PThreadLocal, base: number): number {
   const words = local.runtime.words();
-  if (Atomics.load(words, base + LOCK) === 0) return Errno.PERM;
+  // A plain read: the holder always sees its own lock word; for any other thread the
+  // answer races with the holder either way.
+  if (words[base + LOCK] === 0) return Errno.PERM;
   const type = words[base + TYPE]! & MutexAttr.TYPE_MASK;
   if (type !== MutexType.NORMAL) {
     if (Atomics.load(words, base + OWNER) !== local.self) return Errno.PERM;
@@ -77,7 +81,7 @@ export function release(local: PThreadLocal, base: number): number {
       return 0;
     }
   }
-  Atomics.store(words, base + OWNER, 0);
+  words[base + OWNER] = 0;
   words[base + COUNT] = 0;
   unlockWord(words, base + LOCK);
   return 0;

@@ -7,7 +7,7 @@ import {
   PTHREAD_WORDS, PThreadState, Slot, SLOT_WORDS, SlotState, Team, TEAM_WORDS,
 } from './layout.js';
 import { SharedState, type SharedBlocks } from './shared.js';
-import { notifyAnnounced, spinWhileBelow, spinWhileEqual, WaitAborted, waitAnnounced } from './sync.js';
+import { AWAKE_GRACE, notifyAnnounced, spinWhileEqualAwake, SPINS, WaitAborted, waitAnnounced } from './sync.js';
 
 /** What workers need to build a thread instance like the main one. */
 export interface ThreadsSetup {
@@ -284,8 +284,6 @@ export class ThreadRuntime {
         Atomics.notify(slots, at + Slot.GEN);
       }
     }
-    { const g = globalThis as any; const q = (a: number[] = []) => { a.sort((x, y) => x - y); return `n=${a.length} p50=${((a[a.length >> 1] ?? 0) * 1000).toFixed(0)}us p90=${((a[Math.floor(a.length * 0.9)] ?? 0) * 1000).toFixed(0)}us`; };
-      process.stderr.write(`master: join ${q(g.__tbj)} barrier ${q(g.__tbl)} spins ${g.__tbs}\n`); }
     const workers = this.#workers.splice(0);
     await Promise.all(workers.map((w) => w.terminate()));
   }
@@ -352,7 +350,8 @@ export class ThreadRuntime {
     for (let team = 0; team < MAX_TEAMS; team++) {
       const at = team * TEAM_WORDS;
       if (Atomics.compareExchange(t, at + Team.CLAIMED, 0, 1) !== 0) continue;
-      t.fill(0, at + 1, at + TEAM_WORDS);
+      // Words past ARGS + argc are never read: clear only the control words.
+      t.fill(0, at + 1, at + Team.ARGS);
       t[at + Team.SIZE] = size;
       t[at + Team.MICROTASK] = microtask;
       t[at + Team.ARGC] = args.length;
@@ -386,8 +385,9 @@ export class ThreadRuntime {
       notifyAnnounced(t, at + Team.BAR_GEN, at + Team.BAR_WAITERS);
       return;
     }
-    // Spin first without making the abort check (a closure) on the fast path.
-    if (spinWhileEqual(t, at + Team.BAR_GEN, gen) !== gen) return;
+    // Spin first (while no teammate is still asleep from an earlier wait) without
+    // making the abort check (a closure) on the fast path.
+    if (spinWhileEqualAwake(t, at + Team.BAR_GEN, gen, t, at + Team.BAR_WAITERS) !== gen) return;
     waitAnnounced(t, at + Team.BAR_GEN, gen, at + Team.BAR_WAITERS, this.teamAbort(team), 0);
   }
 
@@ -438,7 +438,7 @@ export class ThreadRuntime {
       }
     }
     if (masterError !== undefined && !(masterError instanceof WaitAborted)) this.failTeam(team, describeFailure(masterError));
-    if (spinWhileBelow(t, at + Team.FINISHED, started) < started) this.#sleepUntilJoined(where, team, started, claimed);
+    if (this.#spinUntilJoined(at, started, claimed) < started) this.#sleepUntilJoined(where, team, started, claimed);
     this.#spareSlots = spare;
     const failed = Atomics.load(t, at + Team.ERROR) === 2;
     const record: FailureRecord | undefined = failed
@@ -448,6 +448,26 @@ export class ThreadRuntime {
     if (masterError !== undefined && !(masterError instanceof WaitAborted)) throw masterError;
     if (record && record.kind !== FailureKind.NONE) throw failureError(where, record);
     if (masterError !== undefined) throw masterError;
+  }
+
+  /**
+   * Spins until `started` threads of the team at word `at` finished, giving up early
+   * if one of the workers of `slots` has not even woken up for its job yet (see
+   * spinWhileEqualAwake); returns the finished count last read.
+   */
+  #spinUntilJoined(at: number, started: number, slots: readonly number[]): number {
+    const t = this.shared.teams;
+    const s = this.shared.slots;
+    let done = Atomics.load(t, at + Team.FINISHED);
+    for (let i = 0; i < SPINS && done < started; i++) {
+      if (i >= AWAKE_GRACE && (i & 255) === 0) {
+        for (let k = 0; k < started; k++) {
+          if (Atomics.load(s, slots[k]! * SLOT_WORDS + Slot.SLEEPING) !== 0) return Atomics.load(t, at + Team.FINISHED);
+        }
+      }
+      done = Atomics.load(t, at + Team.FINISHED);
+    }
+    return done;
   }
 
   /**
@@ -464,10 +484,7 @@ export class ThreadRuntime {
       for (;;) {
         const done = Atomics.load(t, at + Team.FINISHED);
         if (done >= started) return;
-        const T0 = performance.now();
-        const RR = Atomics.wait(t, at + Team.FINISHED, done, 50);
-        const g = globalThis as any; (g.__tbj ??= []).push(performance.now() - T0);
-        if (RR === 'timed-out') {
+        if (Atomics.wait(t, at + Team.FINISHED, done, 50) === 'timed-out') {
           watches ??= slots.slice(0, started).map((slot) => this.stalledWorker(slot));
           for (const watch of watches) {
             const reason = watch();

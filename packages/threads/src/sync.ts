@@ -4,7 +4,7 @@
  * fast path off the futex (THREADS.md: wake-ups cost microseconds, spins ~0.3 µs).
  */
 
-export const SPINS = Number(process.env.TB_SPINS ?? 20_000);
+export const SPINS = 20_000;
 /** Waits are sliced so a waiter notices a failed team even if nobody wakes it. */
 const SLICE_MS = 50;
 
@@ -17,10 +17,32 @@ export class WaitAborted extends Error {
 
 /** Spins until `view[index] !== value` (returns it) or `spins` loads saw `value` (returns `value`). */
 export function spinWhileEqual(view: Int32Array, index: number, value: number, spins: number = SPINS): number {
-  const g = globalThis as any; g.__tbs = (g.__tbs ?? 0) + 1;
   for (let i = 0; i < spins; i++) {
     const now = Atomics.load(view, index);
     if (now !== value) return now;
+  }
+  return value;
+}
+
+/**
+ * Loads a spin makes before it starts checking whether the thread it waits for is
+ * asleep (about 5 µs: waking a thread on another CPU takes longer than that).
+ */
+export const AWAKE_GRACE = 1024;
+
+/**
+ * spinWhileEqual that gives up early once the thread it waits for is itself asleep
+ * (`asleep[asleepIndex] !== 0`, a sleeper count of waitAnnounced): spinning cannot
+ * help then, and when the kernel packs both threads onto one CPU (a woken thread is
+ * queued behind its waker) the spin only delays the thread it waits for.
+ */
+export function spinWhileEqualAwake(
+  view: Int32Array, index: number, value: number, asleep: Int32Array, asleepIndex: number, spins: number = SPINS,
+): number {
+  for (let i = 0; i < spins; i++) {
+    const now = Atomics.load(view, index);
+    if (now !== value) return now;
+    if (i >= AWAKE_GRACE && (i & 255) === 0 && Atomics.load(asleep, asleepIndex) !== 0) return value;
   }
   return value;
 }
@@ -79,9 +101,7 @@ export function waitAnnounced(
     for (;;) {
       const now = Atomics.load(view, index);
       if (now !== value) return now;
-      const T0 = performance.now();
       Atomics.wait(view, index, value, abort ? SLICE_MS : Infinity);
-      const g = globalThis as any; (g.__tbl ??= []).push(performance.now() - T0);
       if (abort) {
         const reason = abort();
         if (reason !== undefined) throw new WaitAborted(reason);

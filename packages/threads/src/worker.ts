@@ -15,7 +15,7 @@ const { attachInstance, compose, createHost, lifecycleOf, loadPackages } = await
 const { FailureKind, JobKind, PThread, PTHREAD_WORDS, PThreadState, Slot, SLOT_WORDS, SlotState, Team, TEAM_WORDS } = await import('./layout.js');
 const { SharedState } = await import('./shared.js');
 const { THREADS, ThreadRuntime } = await import('./runtime.js');
-const { notifyAnnounced, waitAnnounced } = await import('./sync.js');
+const { notifyAnnounced, spinWhileEqual, spinWhileEqualAwake, waitAnnounced } = await import('./sync.js');
 
 type Data = import('./runtime.js').WorkerData;
 const data = workerData as Data;
@@ -77,8 +77,14 @@ let appliedEpoch = -1;
 // The runner of the last job kind (a Map lookup saved per job).
 let runKind: number = JobKind.NONE;
 let run: import('./runtime.js').JobRunner | undefined;
+// JOIN_WAITERS word of the team of the last OpenMP job: no use spinning for the next
+// fork while that team's forking thread has not even woken up from its join.
+let joiner = -1;
 for (;;) {
-  seen = waitAnnounced(slots, at + Slot.GEN, seen, at + Slot.SLEEPING);
+  const spun = joiner >= 0
+    ? spinWhileEqualAwake(slots, at + Slot.GEN, seen, shared.teams, joiner)
+    : spinWhileEqual(slots, at + Slot.GEN, seen);
+  seen = spun !== seen ? spun : waitAnnounced(slots, at + Slot.GEN, seen, at + Slot.SLEEPING, undefined, 0);
   const kind = slots[at + Slot.KIND]!;
   if (kind === JobKind.EXIT) break;
   const target = slots[at + Slot.TARGET]!;
@@ -105,7 +111,7 @@ for (;;) {
   }
   Atomics.store(slots, at + Slot.STATE, SlotState.IDLE);
   complete(kind, target);
+  joiner = kind === JobKind.OPENMP ? target * TEAM_WORDS + Team.JOIN_WAITERS : -1;
 }
-{ const g = globalThis as any; const a: number[] = g.__tbl ?? []; a.sort((x, y) => x - y); (await import('node:fs')).writeSync(2, `worker ${data.slot}: waits n=${a.length} p50=${((a[a.length >> 1] ?? 0) * 1000).toFixed(0)}us p90=${((a[Math.floor(a.length * 0.9)] ?? 0) * 1000).toFixed(0)}us spins ${g.__tbs}\n`); }
 Atomics.store(slots, at + Slot.STATE, SlotState.FREE);
 Atomics.store(slots, at + Slot.READY, 0);
