@@ -122,6 +122,10 @@ export function emptyMessage(overrides: Partial<Message> = {}): Message {
  */
 export interface Bridge {
   call(service: string, request: unknown): unknown;
+  /** One-way: posts a request nobody waits an answer for (optional; errors are logged). */
+  post?(service: string, request: unknown): void;
+  /** A fresh message id from the control plane's id space, without a round trip (optional). */
+  nextId?(): number;
 }
 
 export interface Logger {

@@ -15,7 +15,15 @@ export function callerOf(host: FaasletHost): CallerInfo {
 }
 
 function chain(host: FaasletHost, importName: string, request: Omit<ChainRequest, 'caller'>): number {
-  const response = bridgeOf(host, importName).call(CHAIN_SERVICES.chain, { ...request, caller: callerOf(host) }) as ChainResponse;
+  const bridge = bridgeOf(host, importName);
+  if (bridge.post && bridge.nextId) {
+    // The id comes from the shared id space, so the call is posted without waiting: an
+    // await for it arrives after it on the same channel.
+    const id = bridge.nextId();
+    bridge.post(CHAIN_SERVICES.chain, { ...request, caller: callerOf(host), id } satisfies ChainRequest);
+    return id | 0;
+  }
+  const response = bridge.call(CHAIN_SERVICES.chain, { ...request, caller: callerOf(host) }) as ChainResponse;
   return response.id | 0;
 }
 

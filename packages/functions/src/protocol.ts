@@ -35,6 +35,8 @@ export interface ChainRequest {
   /** The table index (`ptr`). */
   funcPtr?: number;
   input: Uint8Array;
+  /** An id the caller already took (`Bridge.nextId`): the request is then posted one-way. */
+  id?: number;
 }
 
 export interface ChainResponse {

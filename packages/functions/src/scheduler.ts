@@ -12,6 +12,8 @@ export interface ChainSchedulerOptions {
   timeoutMs?: number;
   /** The first message id (default: random in [1, 2^30), so hosts rarely collide). */
   firstId?: number;
+  /** Takes ids from an id space shared with the workers (overrides `firstId`). */
+  ids?: () => number;
   /** How many finished results to keep for late awaits (default 100,000). */
   retain?: number;
   /**
@@ -45,6 +47,7 @@ export class ChainScheduler {
   readonly #timeoutMs: number;
   readonly #retain: number;
   readonly #onBlocked: ((delta: 1 | -1) => void) | undefined;
+  readonly #ids: (() => number) | undefined;
   readonly #calls = new Map<number, Entry>();
   readonly #finished: number[] = [];
   #nextId: number;
@@ -54,11 +57,13 @@ export class ChainScheduler {
     this.#timeoutMs = options.timeoutMs ?? 300_000;
     this.#retain = options.retain ?? 100_000;
     this.#onBlocked = options.onBlocked;
+    this.#ids = options.ids;
     this.#nextId = options.firstId ?? 1 + Math.floor(Math.random() * (2 ** 30 - 1));
   }
 
   /** A fresh message id (u32, never 0); the runtime may use it for top-level calls too. */
   nextId(): number {
+    if (this.#ids) return this.#ids();
     const id = this.#nextId >>> 0 || 1;
     this.#nextId = (id + 1) >>> 0 || 1;
     return id;
@@ -66,7 +71,7 @@ export class ChainScheduler {
 
   /** Starts a chained call; answers its id before it runs. */
   chain(request: ChainRequest): ChainResponse {
-    const id = this.nextId();
+    const id = request.id !== undefined ? request.id >>> 0 : this.nextId();
     this.start(id, this.#callFor(id, request));
     return { id };
   }

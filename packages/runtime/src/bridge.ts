@@ -4,9 +4,9 @@ import type { Bridge } from '@faasm/abi';
 /** Iterations to spin before sleeping in Atomics.wait (THREADS.md: ~20k ≈ tens of µs). */
 const SPIN_ITERATIONS = 20_000;
 
-/** Worker → main: a service request, or the result of a nested task. */
+/** Worker → main: a service request (one-way when `oneWay`), or the result of a nested task. */
 export type ToMain =
-  | { readonly service: string; readonly request: unknown }
+  | { readonly service: string; readonly request: unknown; readonly oneWay?: true }
   | { readonly nestedId: number; readonly nestedResult: unknown };
 
 /** Main → worker: a service answer, or a task to run while the worker waits. */
@@ -34,12 +34,26 @@ export class BridgeError extends Error {
 export class WorkerBridge implements Bridge {
   readonly #posted: Int32Array;
 
+  readonly #ids: Int32Array | undefined;
+
   constructor(
     private readonly port: MessagePort,
     counter: SharedArrayBuffer,
     private readonly runNested?: (task: unknown) => unknown,
+    /** The control plane's message-id counter, shared by every worker. */
+    ids?: SharedArrayBuffer,
   ) {
     this.#posted = new Int32Array(counter);
+    this.#ids = ids ? new Int32Array(ids) : undefined;
+  }
+
+  post(service: string, request: unknown): void {
+    this.port.postMessage({ service, request, oneWay: true } satisfies ToMain);
+  }
+
+  get nextId(): (() => number) | undefined {
+    const ids = this.#ids;
+    return ids ? () => takeId(ids) : undefined;
   }
 
   call(service: string, request: unknown): unknown {
@@ -67,6 +81,14 @@ export class WorkerBridge implements Bridge {
   }
 }
 
+/** A u32 message id, never 0, from a counter shared between threads. */
+export function takeId(counter: Int32Array): number {
+  for (;;) {
+    const id = (Atomics.add(counter, 0, 1) + 1) >>> 0;
+    if (id !== 0) return id;
+  }
+}
+
 /** A main-thread handler of one bridge service. */
 export type BridgeHandler = (request: never, context: { readonly workerId: number }) => unknown;
 
@@ -83,6 +105,7 @@ export class BridgeServer {
       /** A request starts (true) or is answered (false). */
       readonly busy: (service: string, busy: boolean) => void;
       readonly nestedResult: (nestedId: number, result: unknown) => void;
+      readonly oneWayError: (service: string, error: unknown) => void;
     },
   ) {
     this.#posted = new Int32Array(counter);
@@ -91,12 +114,22 @@ export class BridgeServer {
         hooks.nestedResult(message.nestedId, message.nestedResult);
         return;
       }
+      const handler = handlers.get(message.service);
+      if (message.oneWay) {
+        // Nobody waits: a failure can only be logged.
+        Promise.resolve()
+          .then(() => {
+            if (!handler) throw new Error(`no control-plane service '${message.service}'`);
+            return handler(message.request as never, context);
+          })
+          .catch((error: unknown) => hooks.oneWayError(message.service, error));
+        return;
+      }
       hooks.busy(message.service, true);
       const answer = (reply: ToWorkerBridge) => {
         this.#post(reply);
         hooks.busy(message.service, false);
       };
-      const handler = handlers.get(message.service);
       if (!handler) {
         answer({ error: `no control-plane service '${message.service}'` });
         return;

@@ -27,6 +27,8 @@ export interface PoolOptions {
    * so chains of awaits deeper than the pool cannot deadlock it.
    */
   readonly waitsForCalls?: ReadonlySet<string>;
+  /** The control plane's message-id counter, shared with every worker (`Bridge.nextId`). */
+  readonly ids?: SharedArrayBuffer;
 }
 
 export interface Task {
@@ -112,7 +114,7 @@ export class WorkerPool {
     const taskDoor = new SharedArrayBuffer(4);
     const id = this.#nextWorkerId++;
     const worker = new Worker(workerScript(), {
-      workerData: { packages: this.options.packages, bridgePort: port2, bridgeCounter, taskPort: taskChannel.port2, taskDoor },
+      workerData: { packages: this.options.packages, bridgePort: port2, bridgeCounter, taskPort: taskChannel.port2, taskDoor, ids: this.options.ids },
       transferList: [port2, taskChannel.port2],
     });
     taskChannel.port1.unref();
@@ -127,6 +129,9 @@ export class WorkerPool {
           if (!waitsForCalls?.has(service)) return;
           entry.waiting += busy ? 1 : -1;
           if (busy) this.#dispatch();
+        },
+        oneWayError: (service, error) => {
+          process.stderr.write(`[faasm] ${service} (one-way, worker ${id}): ${error instanceof Error ? error.message : String(error)}\n`);
         },
         nestedResult: (nestedId, outcome) => {
           const running = entry.nested.get(nestedId);

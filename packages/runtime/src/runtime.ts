@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -5,7 +6,7 @@ import { basename } from 'node:path';
 import { DEFAULT_PACKAGES } from '@faasm/abi';
 import { CHAIN_SERVICES, ChainScheduler, type CallResult as ChainResult, type ChainedCall } from '@faasm/functions';
 import { StateHost, type StateStore } from '@faasm/state';
-import type { BridgeHandler } from './bridge.js';
+import { takeId, type BridgeHandler } from './bridge.js';
 import type { CallRequest, CallResult } from './faaslet.js';
 import { ModuleCache, type LoadedModule } from './modules.js';
 import { WorkerPool } from './pool.js';
@@ -142,7 +143,15 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     });
     return { returnValue: result.returnValue, output: result.output };
   };
-  const scheduler = new ChainScheduler(runChained, options.awaitTimeoutMs !== undefined ? { timeoutMs: options.awaitTimeoutMs } : {});
+  // One message-id space for the main thread and every worker: a Faaslet takes the id of
+  // a call it chains itself and posts the chain without waiting.
+  const idCounter = new SharedArrayBuffer(4);
+  const ids = new Int32Array(idCounter);
+  ids[0] = randomInt(1, 2 ** 30);
+  const scheduler = new ChainScheduler(runChained, {
+    ids: () => takeId(ids),
+    ...(options.awaitTimeoutMs !== undefined ? { timeoutMs: options.awaitTimeoutMs } : {}),
+  });
 
   // State: this host's replica on the main thread, its global tier in-process or on Redis.
   const ownedStore = options.state && 'redis' in options.state ? await redisStore(options.state.redis, options.state.prefix) : undefined;
@@ -159,6 +168,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     packages: options.packages ?? DEFAULT_PACKAGES,
     handlers,
     waitsForCalls: new Set([CHAIN_SERVICES.await, ...(options.servicesThatWaitForCalls ?? [])]),
+    ids: idCounter,
   });
 
   return {

@@ -29,6 +29,8 @@ interface PoolWorkerData {
   /** Tasks arrive here; `taskDoor` is bumped and notified after each. */
   readonly taskPort: MessagePort;
   readonly taskDoor: SharedArrayBuffer;
+  /** The control plane's message-id counter. */
+  readonly ids: SharedArrayBuffer | undefined;
 }
 
 
@@ -129,7 +131,7 @@ function describe(e: unknown): string {
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
 
-const bridge = new WorkerBridge(data.bridgePort, data.bridgeCounter, (task) => runNested(task as TaskMessage));
+const bridge = new WorkerBridge(data.bridgePort, data.bridgeCounter, (task) => runNested(task as TaskMessage), data.ids);
 
 /**
  * Serves tasks. An idle worker parks in Atomics.wait on its doorbell rather than in its
