@@ -12,8 +12,7 @@ import { prepareThreads, takeThreadError } from '@faasm/threads';
 import { FD_TABLE } from '@faasm/wasi';
 import { NET_BACKEND, NodeNetBackend, type PosixOptions } from '@faasm/posix';
 import { WorkerBridge } from './bridge.js';
-import { Faaslet } from './faaslet.js';
-import type { CallResult } from './faaslet.js';
+import { Faaslet, type CallResult } from './faaslet.js';
 import type { LoadedModule } from './modules.js';
 import type { FromWorker, TaskMessage, TaskOutcome, ToWorker } from './protocol.js';
 
@@ -32,7 +31,6 @@ interface PoolWorkerData {
   /** The control plane's message-id counter. */
   readonly ids: SharedArrayBuffer | undefined;
 }
-
 
 const data = workerData as PoolWorkerData;
 const port = parentPort!;
