@@ -67,6 +67,11 @@ export function waitWhileEqual(
 ): number {
   const spun = spinWhileEqual(view, index, value, spins);
   if (spun !== value) return spun;
+  return sleepWhileEqual(view, index, value, abort);
+}
+
+/** The sleeping half of a wait: Atomics.wait in slices while `abort` may interrupt it. */
+function sleepWhileEqual(view: Int32Array, index: number, value: number, abort: (() => string | undefined) | undefined): number {
   for (;;) {
     const now = Atomics.load(view, index);
     if (now !== value) return now;
@@ -98,15 +103,7 @@ export function waitAnnounced(
   if (spun !== value) return spun;
   Atomics.add(view, sleepers, 1);
   try {
-    for (;;) {
-      const now = Atomics.load(view, index);
-      if (now !== value) return now;
-      Atomics.wait(view, index, value, abort ? SLICE_MS : Infinity);
-      if (abort) {
-        const reason = abort();
-        if (reason !== undefined) throw new WaitAborted(reason);
-      }
-    }
+    return sleepWhileEqual(view, index, value, abort);
   } finally {
     Atomics.sub(view, sleepers, 1);
   }
