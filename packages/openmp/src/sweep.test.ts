@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { GuestTrap, createHost, type ImportObject } from '@faasm/abi';
+import { GuestTrap } from '@faasm/abi';
+import { boundEnv, thrownBy } from '../../threads/src/test-harness.js';
 import { link } from './index.js';
 
-/** The OpenMP imports bound to a host over one page of shared memory (no instance). */
-function bound(): Record<string, (...args: unknown[]) => unknown> {
-  const host = createHost();
-  host.memory.attach(new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }));
-  const imports: ImportObject = {};
-  link(imports, host);
-  return imports['env'] as Record<string, (...args: unknown[]) => unknown>;
-}
+const bound = () => boundEnv(link);
 
 const W = 0xfffffff0 | 0;
 
@@ -47,12 +41,7 @@ describe('every pointer argument out of bounds traps naming the import', () => {
   ];
   it.each(calls.map(([name, args]) => [name, args.map(String).join(', '), args] as const))('%s(%s)', (name, _text, args) => {
     const env = bound();
-    let error: unknown;
-    try {
-      env[name]!(...args);
-    } catch (e) {
-      error = e;
-    }
+    const error = thrownBy(() => env[name]!(...args));
     expect(error).toBeInstanceOf(GuestTrap);
     expect((error as Error).message).toMatch(new RegExp(`^${name}: .*out-of-bounds`));
   });

@@ -2,7 +2,7 @@
 // binary, compose, instantiate, prepareThreads, ctors, _start), on the test's thread.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ProcExit, attachInstance, compose, createHost, lifecycleOf, loadPackages, type FaasletHost, type Logger } from '@faasm/abi';
+import { ProcExit, attachInstance, compose, createHost, lifecycleOf, loadPackages, type FaasletHost, type ImportObject, type Logger } from '@faasm/abi';
 // The built package (not ./runtime.js): @faasm/pthreads and @faasm/openmp load it too,
 // and they must share its service keys.
 import { createGuestMemory, ensureNoLiftoff, prepareThreads, shutdownThreads, takeThreadError } from '@faasm/threads';
@@ -54,4 +54,23 @@ export async function runGuest(
   }
   error ??= takeThreadError(host);
   return { code, stdout: wasi.stdoutOf(host), stderr: wasi.stderrOf(host), error, host };
+}
+
+/** A package's env imports bound to a fresh host over one page of shared memory (no instance). */
+export function boundEnv(link: (importObject: ImportObject, host: FaasletHost) => void): Record<string, (...args: unknown[]) => unknown> {
+  const host = createHost();
+  host.memory.attach(new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }));
+  const imports: ImportObject = {};
+  link(imports, host);
+  return imports['env'] as Record<string, (...args: unknown[]) => unknown>;
+}
+
+/** What `run` threw (undefined if it returned). */
+export function thrownBy(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
 }
