@@ -50,4 +50,26 @@ describe('chaining through the worker pool', () => {
     const chained = await runtime.invoke('demo/chain_ret_one');
     expect(chained.output.toString()).toBe('rc=1 out=Call failed (return value=1)');
   });
+
+  it('answers 1 when awaiting a chained call to a function that does not exist, and traps on a wild name pointer', async () => {
+    const { parse } = await import('@bytecodealliance/jco');
+    const missing = await parse(`(module
+      (import "env" "__faasm_chain_name" (func $chain (param i32 i32 i32) (result i32)))
+      (import "env" "__faasm_await_call" (func $await (param i32) (result i32)))
+      (import "env" "__faasm_write_output" (func $out (param i32 i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 16) "no_such_function\\00")
+      (func (export "_start")
+        (i32.store (i32.const 0) (i32.add (i32.const 48) (call $await (call $chain (i32.const 16) (i32.const 0) (i32.const 0)))))
+        (call $out (i32.const 0) (i32.const 1))))`);
+    const result = await runtime.invoke(missing);
+    expect(result.returnValue).toBe(0);
+    expect(result.output.toString()).toBe('1');
+    const wild = await parse(`(module (import "env" "__faasm_chain_name" (func $chain (param i32 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (func (export "_start") (drop (call $chain (i32.const 70000) (i32.const 0) (i32.const 0)))))`);
+    const trapped = await runtime.invoke(wild);
+    expect(trapped.returnValue).toBe(1);
+    expect(trapped.error).toMatch(/^__faasm_chain_name: out-of-bounds guest access/);
+  });
 });
