@@ -1,0 +1,223 @@
+// @faasm/native: the few Linux system calls Node's fs module lacks or makes slow, for the
+// host interface's hot paths. Every function is synchronous, takes plain numbers and typed
+// arrays, never throws for a failed system call (it returns -errno), and checks every
+// offset into guest memory before touching it.
+#define _GNU_SOURCE
+#include <node_api.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <linux/openat2.h>
+#endif
+
+// Returned (instead of -errno) when a guest offset or length lies outside guest memory:
+// the caller traps naming the import. Below -4095, so it never collides with an errno.
+#define OUT_OF_BOUNDS (-0x10000)
+// Returned when the call is valid but this module does not take it (too many iovecs):
+// the caller uses its portable path.
+#define NOT_TAKEN (-0x10001)
+#define MAX_IOVS 1024
+#define MAX_PATH_BYTES 4096
+
+static napi_value number(napi_env env, double value) {
+  napi_value out;
+  napi_create_double(env, value, &out);
+  return out;
+}
+
+static int arg_i64(napi_env env, napi_value v, int64_t *out) {
+  return napi_get_value_int64(env, v, out) == napi_ok;
+}
+
+static int arg_bytes(napi_env env, napi_value v, uint8_t **data, size_t *length) {
+  napi_typedarray_type type;
+  napi_value buffer;
+  size_t offset;
+  void *raw;
+  if (napi_get_typedarray_info(env, v, &type, length, &raw, &buffer, &offset) != napi_ok) return 0;
+  if (type != napi_uint8_array) return 0;
+  *data = raw;
+  return 1;
+}
+
+static napi_value type_error(napi_env env, const char *what) {
+  napi_throw_type_error(env, NULL, what);
+  return NULL;
+}
+
+#define ARGS(n)                                                       \
+  size_t argc = (n);                                                  \
+  napi_value argv[(n) > 0 ? (n) : 1];                                 \
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);               \
+  if (argc < (n)) return type_error(env, "@faasm/native: too few arguments")
+
+/** openBeneath(dirfd, path, flags, mode, resolve) → fd | -errno: openat2(2) with O_CLOEXEC. */
+static napi_value open_beneath(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  int64_t dirfd, flags, mode, resolve;
+  char path[MAX_PATH_BYTES + 1];
+  size_t length;
+  if (!arg_i64(env, argv[0], &dirfd) || !arg_i64(env, argv[2], &flags) || !arg_i64(env, argv[3], &mode) ||
+      !arg_i64(env, argv[4], &resolve))
+    return type_error(env, "openBeneath(dirfd, path, flags, mode, resolve): numbers expected");
+  if (napi_get_value_string_utf8(env, argv[1], path, sizeof path, &length) != napi_ok)
+    return type_error(env, "openBeneath: path must be a string");
+  if (length >= MAX_PATH_BYTES) return number(env, -ENAMETOOLONG);
+  if (strlen(path) != length) return number(env, -EINVAL);
+#ifdef SYS_openat2
+  struct open_how how;
+  memset(&how, 0, sizeof how);
+  how.flags = (uint64_t)flags | O_CLOEXEC;
+  how.mode = (flags & (O_CREAT | O_TMPFILE)) ? (uint64_t)mode : 0;
+  how.resolve = (uint64_t)resolve;
+  long fd = syscall(SYS_openat2, (int)dirfd, path, &how, sizeof how);
+  return number(env, fd < 0 ? -errno : fd);
+#else
+  return number(env, -ENOSYS);
+#endif
+}
+
+/** close(fd) → 0 | -errno. */
+static napi_value close_fd(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  int64_t fd;
+  if (!arg_i64(env, argv[0], &fd)) return type_error(env, "close(fd): a number expected");
+  return number(env, close((int)fd) < 0 ? -errno : 0);
+}
+
+/**
+ * Gathers a guest iovec array (u32 pointer, u32 length pairs at `iovs` in `memory`) into
+ * host iovecs, checking every range. Returns the count, or OUT_OF_BOUNDS / NOT_TAKEN.
+ */
+static long gather(uint8_t *memory, size_t size, int64_t iovs, int64_t count, struct iovec *out) {
+  if (iovs < 0 || count < 0) return OUT_OF_BOUNDS;
+  if (count > MAX_IOVS) return NOT_TAKEN;
+  if ((uint64_t)iovs + (uint64_t)count * 8 > size) return OUT_OF_BOUNDS;
+  for (int64_t i = 0; i < count; i++) {
+    uint32_t ptr, len;
+    memcpy(&ptr, memory + iovs + i * 8, 4);
+    memcpy(&len, memory + iovs + i * 8 + 4, 4);
+    if ((uint64_t)ptr + len > size) return OUT_OF_BOUNDS;
+    out[i].iov_base = memory + ptr;
+    out[i].iov_len = len;
+  }
+  return (long)count;
+}
+
+/** Shared body of readv/writev: (fd, memory, iovs, count, position) with position -1 = current. */
+static napi_value vector_io(napi_env env, napi_callback_info info, int writing) {
+  ARGS(5);
+  int64_t fd, iovs, count, position;
+  uint8_t *memory;
+  size_t size;
+  if (!arg_i64(env, argv[0], &fd) || !arg_bytes(env, argv[1], &memory, &size) || !arg_i64(env, argv[2], &iovs) ||
+      !arg_i64(env, argv[3], &count) || !arg_i64(env, argv[4], &position))
+    return type_error(env, "readv/writev(fd, memory: Uint8Array, iovs, count, position): bad arguments");
+  struct iovec vec[MAX_IOVS];
+  long n = gather(memory, size, iovs, count, vec);
+  if (n < 0) return number(env, n);
+  ssize_t done;
+  if (position < 0)
+    done = writing ? writev((int)fd, vec, (int)n) : readv((int)fd, vec, (int)n);
+  else
+    done = writing ? pwritev((int)fd, vec, (int)n, (off_t)position) : preadv((int)fd, vec, (int)n, (off_t)position);
+  return number(env, done < 0 ? -errno : (double)done);
+}
+
+/** readv(fd, memory, iovs, count, position) → bytes read | -errno | OUT_OF_BOUNDS | NOT_TAKEN. */
+static napi_value read_vector(napi_env env, napi_callback_info info) { return vector_io(env, info, 0); }
+
+/** writev(fd, memory, iovs, count, position) → bytes written | -errno | OUT_OF_BOUNDS | NOT_TAKEN. */
+static napi_value write_vector(napi_env env, napi_callback_info info) { return vector_io(env, info, 1); }
+
+/** read(fd, bytes, offset, length) / write(...): one contiguous range of a Uint8Array. */
+static napi_value range_io(napi_env env, napi_callback_info info, int writing) {
+  ARGS(4);
+  int64_t fd, offset, length;
+  uint8_t *bytes;
+  size_t size;
+  if (!arg_i64(env, argv[0], &fd) || !arg_bytes(env, argv[1], &bytes, &size) || !arg_i64(env, argv[2], &offset) ||
+      !arg_i64(env, argv[3], &length))
+    return type_error(env, "read/write(fd, bytes: Uint8Array, offset, length): bad arguments");
+  if (offset < 0 || length < 0 || (uint64_t)offset + (uint64_t)length > size) return number(env, OUT_OF_BOUNDS);
+  ssize_t done = writing ? write((int)fd, bytes + offset, (size_t)length) : read((int)fd, bytes + offset, (size_t)length);
+  return number(env, done < 0 ? -errno : (double)done);
+}
+
+static napi_value read_range(napi_env env, napi_callback_info info) { return range_io(env, info, 0); }
+static napi_value write_range(napi_env env, napi_callback_info info) { return range_io(env, info, 1); }
+
+/** fileType(fd) → the S_IFMT bits of fstat(2) | -errno. */
+static napi_value file_type(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  int64_t fd;
+  if (!arg_i64(env, argv[0], &fd)) return type_error(env, "fileType(fd): a number expected");
+  struct stat st;
+  if (fstat((int)fd, &st) < 0) return number(env, -errno);
+  return number(env, st.st_mode & S_IFMT);
+}
+
+/**
+ * connectTcp(ipv4, port, timeoutMs) → fd | -errno: a blocking TCP socket with TCP_NODELAY
+ * whose reads and writes give up after timeoutMs (EAGAIN), for synchronous clients in
+ * workers whose event loop is blocked by the guest.
+ */
+static napi_value connect_tcp(napi_env env, napi_callback_info info) {
+  ARGS(3);
+  char host[64];
+  size_t length;
+  int64_t port, timeout;
+  if (napi_get_value_string_utf8(env, argv[0], host, sizeof host, &length) != napi_ok || !arg_i64(env, argv[1], &port) ||
+      !arg_i64(env, argv[2], &timeout))
+    return type_error(env, "connectTcp(ipv4, port, timeoutMs): bad arguments");
+#ifdef __linux__
+  struct sockaddr_in addr;
+  memset(&addr, 0, sizeof addr);
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons((uint16_t)port);
+  if (port <= 0 || port > 65535 || inet_pton(AF_INET, host, &addr.sin_addr) != 1) return number(env, -EINVAL);
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return number(env, -errno);
+  int one = 1;
+  struct timeval tv = {.tv_sec = timeout / 1000, .tv_usec = (timeout % 1000) * 1000};
+  if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0 ||
+      setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0 ||
+      setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
+    int error = errno;
+    close(fd);
+    return number(env, -error);
+  }
+  return number(env, fd);
+#else
+  return number(env, -ENOSYS);
+#endif
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"openBeneath", NULL, open_beneath, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"close", NULL, close_fd, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"readv", NULL, read_vector, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"writev", NULL, write_vector, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"read", NULL, read_range, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"write", NULL, write_range, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"fileType", NULL, file_type, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"connectTcp", NULL, connect_tcp, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -1,0 +1,68 @@
+/**
+ * @faasm/native: the Linux system calls Node's fs lacks or makes slow, for the host
+ * interface's hot paths (sandboxed opens with openat2's RESOLVE_BENEATH, vectored I/O
+ * straight from guest memory, blocking sockets for workers whose event loop the guest
+ * blocks). Optional: `nativeSyscalls()` is undefined where the module was not built (no C
+ * compiler, not Linux) or is switched off with FAASM_NATIVE=off, and callers keep a
+ * portable path. Every call is synchronous and reports failure as -errno.
+ */
+import { createRequire } from 'node:module';
+
+/** Returned instead of -errno when a guest offset or length lies outside guest memory. */
+export const OUT_OF_BOUNDS = -0x10000;
+/** Returned when the call is valid but the native path does not take it (over 1,024 iovecs). */
+export const NOT_TAKEN = -0x10001;
+
+/** openat2(2) resolve flags (linux/openat2.h). */
+export const Resolve = {
+  NO_XDEV: 0x01,
+  NO_MAGICLINKS: 0x02,
+  NO_SYMLINKS: 0x04,
+  BENEATH: 0x08,
+  IN_ROOT: 0x10,
+} as const;
+
+export interface NativeSyscalls {
+  /** `openat2(dirfd, path, {flags | O_CLOEXEC, mode, resolve})` → fd, or -errno (EXDEV: the path left dirfd). */
+  openBeneath(dirfd: number, path: string, flags: number, mode: number, resolve: number): number;
+  /** `close(fd)` → 0 or -errno. */
+  close(fd: number): number;
+  /**
+   * `readv`/`preadv(fd, iovs)` with the iovec array (u32 pointer, u32 length pairs) at
+   * `iovs` in `memory`; position -1 reads at the file offset. → bytes, -errno,
+   * OUT_OF_BOUNDS or NOT_TAKEN.
+   */
+  readv(fd: number, memory: Uint8Array, iovs: number, count: number, position: number): number;
+  /** `writev`/`pwritev`, as readv. */
+  writev(fd: number, memory: Uint8Array, iovs: number, count: number, position: number): number;
+  /** `read(fd, bytes + offset, length)` → bytes, -errno or OUT_OF_BOUNDS. */
+  read(fd: number, bytes: Uint8Array, offset: number, length: number): number;
+  /** `write(fd, bytes + offset, length)` → bytes, -errno or OUT_OF_BOUNDS. */
+  write(fd: number, bytes: Uint8Array, offset: number, length: number): number;
+  /** The S_IFMT bits of `fstat(fd)`, or -errno. */
+  fileType(fd: number): number;
+  /** A blocking TCP socket (TCP_NODELAY) connected to ipv4:port whose reads and writes time out after timeoutMs → fd or -errno. */
+  connectTcp(ipv4: string, port: number, timeoutMs: number): number;
+}
+
+/** Why the native module is not in use, or undefined when it is. */
+export function nativeUnavailableReason(): string | undefined {
+  return load().reason;
+}
+
+/** The native system calls, or undefined (see nativeUnavailableReason). */
+export function nativeSyscalls(): NativeSyscalls | undefined {
+  return load().syscalls;
+}
+
+function load(): { syscalls?: NativeSyscalls; reason?: string } {
+  const switchedOff = ['off', '0', 'false'].includes((process.env.FAASM_NATIVE ?? '').toLowerCase());
+  if (switchedOff) return { reason: 'switched off by FAASM_NATIVE' };
+  if (process.platform !== 'linux') return { reason: `not available on ${process.platform}` };
+  try {
+    // require() caches the loaded module: repeated calls cost a map lookup.
+    return { syscalls: createRequire(import.meta.url)('../build/faasm_native.node') as NativeSyscalls };
+  } catch (error) {
+    return { reason: `not built (${(error as Error).message.split('\n')[0]}); run \`node packages/native/build.mjs\`` };
+  }
+}

@@ -1,0 +1,165 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { constants, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NOT_TAKEN, OUT_OF_BOUNDS, Resolve, nativeSyscalls, nativeUnavailableReason } from './index.js';
+
+const native = nativeSyscalls();
+const E = constants.errno;
+const BENEATH = Resolve.BENEATH | Resolve.NO_MAGICLINKS;
+
+if (!native && process.env.CI !== 'true') {
+  console.warn(`@faasm/native tests skipped: ${nativeUnavailableReason()}`);
+}
+
+it('is built and loaded in CI', () => {
+  if (process.env.CI === 'true') expect(nativeUnavailableReason()).toBeUndefined();
+});
+
+/** A guest-memory-like Uint8Array over shared memory, with iovecs written at `at`. */
+function memoryWith(iovs: Array<[number, number]>, at = 0): Uint8Array {
+  const bytes = new Uint8Array(new WebAssembly.Memory({ initial: 1, maximum: 2, shared: true }).buffer);
+  const view = new DataView(bytes.buffer);
+  iovs.forEach(([ptr, len], i) => {
+    view.setUint32(at + i * 8, ptr, true);
+    view.setUint32(at + i * 8 + 4, len, true);
+  });
+  return bytes;
+}
+
+describe.skipIf(!native)('native system calls', () => {
+  const n = native!;
+  let root: string;
+  let dir: number;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'faasm-native-'));
+    mkdirSync(join(root, 'box', 'sub'), { recursive: true });
+    writeFileSync(join(root, 'secret'), 'outside');
+    writeFileSync(join(root, 'box', 'sub', 'file'), 'inside');
+    symlinkSync('../secret', join(root, 'box', 'up'));
+    symlinkSync(join(root, 'secret'), join(root, 'box', 'absolute'));
+    symlinkSync('sub/file', join(root, 'box', 'relative'));
+    dir = openSync(join(root, 'box'), 'r');
+  });
+  afterAll(() => {
+    closeSync(dir);
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('openBeneath opens paths and symlinks that stay inside the directory', () => {
+    for (const path of ['sub/file', 'relative', 'sub/../sub/file']) {
+      const fd = n.openBeneath(dir, path, 0, 0, BENEATH);
+      expect(fd, path).toBeGreaterThan(2);
+      expect(readFileSync(fd, 'utf8')).toBe('inside');
+      expect(n.close(fd)).toBe(0);
+    }
+  });
+
+  it('openBeneath refuses every way out: .., absolute paths, escaping and absolute symlinks', () => {
+    for (const path of ['../secret', '/etc/hosts', 'up', 'absolute', 'sub/../../secret']) {
+      expect(n.openBeneath(dir, path, 0, 0, BENEATH), path).toBe(-E.EXDEV);
+    }
+  });
+
+  it('openBeneath reports errnos and rejects NUL and over-long paths', () => {
+    expect(n.openBeneath(dir, 'missing', 0, 0, BENEATH)).toBe(-E.ENOENT);
+    expect(n.openBeneath(dir, 'sub/file\0x', 0, 0, BENEATH)).toBe(-E.EINVAL);
+    expect(n.openBeneath(dir, 'a/'.repeat(3000), 0, 0, BENEATH)).toBe(-E.ENAMETOOLONG);
+    expect(n.openBeneath(999_999, 'x', 0, 0, BENEATH)).toBe(-E.EBADF);
+    const O = { CREAT: 0o100, EXCL: 0o200, WRONLY: 1 };
+    const fd = n.openBeneath(dir, 'made', O.CREAT | O.EXCL | O.WRONLY, 0o640, BENEATH);
+    expect(fd).toBeGreaterThan(2);
+    expect(n.close(fd)).toBe(0);
+    expect(n.openBeneath(dir, 'made', O.CREAT | O.EXCL | O.WRONLY, 0o640, BENEATH)).toBe(-E.EEXIST);
+  });
+
+  it('writev and readv move bytes between guest memory and a file, at the offset or a position', () => {
+    const path = join(root, 'io');
+    const memory = memoryWith([[256, 5], [512, 6]]);
+    memory.set(new TextEncoder().encode('hello'), 256);
+    memory.set(new TextEncoder().encode(' world'), 512);
+    const fd = openSync(path, 'w+');
+    expect(n.writev(fd, memory, 0, 2, -1)).toBe(11);
+    expect(n.writev(fd, memory, 0, 1, 6)).toBe(5); // pwritev at 6: "hello hello"
+    expect(readFileSync(path, 'utf8')).toBe('hello hello');
+    const into = memoryWith([[1000, 4], [2000, 100]], 64);
+    expect(n.readv(fd, into, 64, 2, 0)).toBe(11);
+    expect(new TextDecoder().decode(into.subarray(1000, 1004))).toBe('hell');
+    expect(new TextDecoder().decode(into.subarray(2000, 2007))).toBe('o hello');
+    expect(n.read(fd, into, 0, 10)).toBe(0); // the file offset is at the end after writev
+    expect(n.write(fd, into, 1000, 4)).toBe(4);
+    closeSync(fd);
+    expect(n.writev(fd, memory, 0, 1, -1)).toBe(-E.EBADF);
+  });
+
+  it('reports guest ranges outside memory as OUT_OF_BOUNDS without touching the file', () => {
+    const size = 65536;
+    const fd = openSync(join(root, 'oob'), 'w+');
+    expect(n.writev(fd, memoryWith([[size - 2, 3]]), 0, 1, -1)).toBe(OUT_OF_BOUNDS);
+    expect(n.writev(fd, memoryWith([[0x7fffffff, 0xffffffff]]), 0, 1, -1)).toBe(OUT_OF_BOUNDS);
+    expect(n.writev(fd, memoryWith([]), size - 4, 1, -1)).toBe(OUT_OF_BOUNDS);
+    expect(n.readv(fd, memoryWith([]), -8, 1, -1)).toBe(OUT_OF_BOUNDS);
+    expect(n.read(fd, memoryWith([]), size, 1)).toBe(OUT_OF_BOUNDS);
+    expect(n.write(fd, memoryWith([]), 10, -1)).toBe(OUT_OF_BOUNDS);
+    expect(n.writev(fd, memoryWith([]), 0, 1025, -1)).toBe(NOT_TAKEN);
+    expect(readFileSync(join(root, 'oob')).length).toBe(0);
+    closeSync(fd);
+  });
+
+  it('fileType gives the S_IFMT bits', () => {
+    expect(n.fileType(dir)).toBe(0o040000);
+    const fd = openSync(join(root, 'secret'), 'r');
+    expect(n.fileType(fd)).toBe(0o100000);
+    closeSync(fd);
+    expect(n.fileType(999_999)).toBe(-E.EBADF);
+  });
+
+  it('rejects arguments of the wrong type with a TypeError, not a crash', () => {
+    const call = n.writev as unknown as (...args: unknown[]) => number;
+    expect(() => call(1, new Uint16Array(4), 0, 0, -1)).toThrow(TypeError);
+    expect(() => call(1)).toThrow(TypeError);
+    expect(() => (n.openBeneath as unknown as (...a: unknown[]) => number)(dir, 42, 0, 0, 0)).toThrow(TypeError);
+  });
+
+  it('connectTcp gives a blocking socket: a round trip with a loopback server, refusal and read timeouts', () => {
+    // The server runs in a child process: this thread blocks in read(2) while it answers.
+    const script = `
+      const net = require('node:net');
+      const server = net.createServer((s) => s.on('data', (d) => { if (d.toString() === 'ping') s.write('pong'); }));
+      server.listen(0, '127.0.0.1', () => { console.log(server.address().port); });
+      setTimeout(() => process.exit(0), 5000);`;
+    const child = spawn(process.execPath, ['-e', script]);
+    return new Promise<void>((resolve, reject) => {
+      child.stdout.once('data', (data: Buffer) => {
+        try {
+          const port = Number(data.toString().trim());
+          const fd = n.connectTcp('127.0.0.1', port, 2000);
+          expect(fd).toBeGreaterThan(2);
+          const bytes = new TextEncoder().encode('ping....');
+          expect(n.write(fd, bytes, 0, 4)).toBe(4);
+          expect(n.read(fd, bytes, 4, 4)).toBe(4);
+          expect(new TextDecoder().decode(bytes.subarray(4))).toBe('pong');
+          // Nothing more will come: the read gives up after the 2 s timeout with EAGAIN.
+          const slow = n.connectTcp('127.0.0.1', port, 50);
+          expect(n.read(slow, bytes, 0, 1)).toBe(-E.EAGAIN);
+          n.close(slow);
+          n.close(fd);
+          child.kill();
+          resolve();
+        } catch (error) {
+          child.kill();
+          reject(error);
+        }
+      });
+    });
+  });
+
+  it('connectTcp reports refused connections and bad addresses', () => {
+    const port = Number(execFileSync(process.execPath, ['-e',
+      "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"]).toString());
+    expect(n.connectTcp('127.0.0.1', port, 1000)).toBe(-E.ECONNREFUSED);
+    expect(n.connectTcp('not an address', 80, 1000)).toBe(-E.EINVAL);
+    expect(n.connectTcp('127.0.0.1', 70000, 1000)).toBe(-E.EINVAL);
+  });
+});
