@@ -1,5 +1,6 @@
 import type { FaasletHost } from '@faasm/abi';
 import { GuestTrap } from '@faasm/abi';
+import { directOf } from './direct.js';
 import { acquire, release } from './locks.js';
 import type { AppendRequest, KeyRequest, ReadAppendedRequest } from './protocol.js';
 import { STATE_SERVICES } from './protocol.js';
@@ -135,8 +136,16 @@ export function pullState(host: FaasletHost, keyPtr: number, stateLen: number): 
 
 /** `void __faasm_append_state(const char* key, const uint8_t* data, long dataLen)`: appends one element to the key's global list. */
 export function appendState(host: FaasletHost, keyPtr: number, dataPtr: number, dataLen: number): void {
-  const request: AppendRequest = { key: fullKey(host, keyPtr), data: host.memory.copy(dataPtr, checkLength('__faasm_append_state', dataLen)) };
-  bridgeOf(host, '__faasm_append_state').call(STATE_SERVICES.append, request);
+  const name = '__faasm_append_state';
+  const key = fullKey(host, keyPtr);
+  const length = checkLength(name, dataLen);
+  const tier = directOf(host, name);
+  if (tier) {
+    tier.append(key, host.memory.bytes(dataPtr, length));
+    return;
+  }
+  const request: AppendRequest = { key, data: host.memory.copy(dataPtr, length) };
+  bridgeOf(host, name).call(STATE_SERVICES.append, request);
 }
 
 /**
@@ -148,8 +157,10 @@ export function readAppendedState(host: FaasletHost, keyPtr: number, bufferPtr: 
   const name = '__faasm_read_appended_state';
   const key = fullKey(host, keyPtr);
   host.memory.check(bufferPtr, checkLength(name, bufferLen));
-  const request: ReadAppendedRequest = { key, count: checkLength(name, nElems) };
-  const elements = bridgeOf(host, name).call(STATE_SERVICES.readAppended, request) as Uint8Array[];
+  const count = checkLength(name, nElems);
+  const tier = directOf(host, name);
+  const request: ReadAppendedRequest = { key, count };
+  const elements = tier ? tier.readAppended(key, count) : (bridgeOf(host, name).call(STATE_SERVICES.readAppended, request) as Uint8Array[]);
   if (elements.length < nElems) throw new GuestTrap(name, `state '${key}' has ${elements.length} appended elements, ${nElems} asked for`);
   const total = elements.reduce((n, e) => n + e.length, 0);
   if (total > bufferLen) throw new GuestTrap(name, `${nElems} elements of '${key}' take ${total} bytes: buffer of ${bufferLen} is too small`);
@@ -162,8 +173,11 @@ export function readAppendedState(host: FaasletHost, keyPtr: number, bufferPtr: 
 
 /** `void __faasm_clear_appended_state(const char* key)`: drops every appended element. */
 export function clearAppendedState(host: FaasletHost, keyPtr: number): void {
+  const name = '__faasm_clear_appended_state';
   const request: KeyRequest = { key: fullKey(host, keyPtr) };
-  bridgeOf(host, '__faasm_clear_appended_state').call(STATE_SERVICES.clearAppended, request);
+  const tier = directOf(host, name);
+  if (tier) tier.clearAppended(request.key);
+  else bridgeOf(host, name).call(STATE_SERVICES.clearAppended, request);
 }
 
 /** `unsigned int __faasm_write_state_from_file(const char* key, const char* path)`: the file's bytes become the key's value (pushed); returns its size. */

@@ -1,5 +1,6 @@
 import type {
   AppendRequest,
+  DirectAccess,
   KeyRequest,
   LockHandle,
   LockRequest,
@@ -23,6 +24,19 @@ export interface StateHostOptions {
    * given, since other hosts may share it; false for the host's own in-process store).
    */
   globalLocks?: boolean;
+  /**
+   * Whether Faaslets may reach the global tier from their own worker, synchronously,
+   * when the store allows it (RedisStore, with @faasm/native built): default true.
+   * False keeps every push, pull, append and lock on this thread's store.
+   */
+  direct?: boolean;
+}
+
+/** The shared views of a segment (both sides of the bridge work on these). */
+export interface SegmentViews {
+  data: Uint8Array;
+  dirty: Uint8Array;
+  meta: Int32Array;
 }
 
 interface Segment {
@@ -77,6 +91,76 @@ export function dirtyRuns(mask: Uint8Array, size: number): [number, number][] {
 }
 
 /**
+ * Ends a forced pull that wrote the first min(length, size) bytes of the global value
+ * into `data` (length -1: no global value): zeroes the rest, clears the dirty mask,
+ * marks every chunk pulled.
+ */
+export function finishForcedPull(views: SegmentViews, size: number, length: number): void {
+  const copied = Math.max(0, Math.min(length, size));
+  if (copied < size) fillBytes(views.data, 0, copied, size);
+  clearDirty(views.dirty, views.meta);
+  views.meta.fill(1, META.chunks);
+  Atomics.store(views.meta, META.fullyPulled, 1);
+}
+
+/** Runs [from, to) of the chunks of [offset, offset+length) not yet pulled. */
+export function missingChunks(meta: Int32Array, size: number, offset: number, length: number): [number, number][] {
+  const runs: [number, number][] = [];
+  if (Atomics.load(meta, META.fullyPulled) === 1) return runs;
+  const from = Math.floor(Math.max(0, offset) / PULL_CHUNK);
+  const to = Math.min(chunkCount(size), Math.ceil((offset + length) / PULL_CHUNK));
+  let first = -1;
+  for (let c = from; c <= to; c++) {
+    const missing = c < to && Atomics.load(meta, META.chunks + c) === 0;
+    if (missing && first < 0) first = c;
+    if (!missing && first >= 0) {
+      runs.push([first, c]);
+      first = -1;
+    }
+  }
+  return runs;
+}
+
+/** The byte range [start, end) of chunks [from, to). */
+export function chunkBytes(size: number, from: number, to: number): [number, number] {
+  return [from * PULL_CHUNK, Math.min(size, to * PULL_CHUNK)];
+}
+
+/** Merges pulled chunks [from, to) into the replica (bytes dirtied locally are kept) and marks them pulled. */
+export function mergeChunks(views: SegmentViews, size: number, from: number, to: number, remote: Uint8Array): void {
+  const { data, dirty, meta } = views;
+  const [start, end] = chunkBytes(size, from, to);
+  const span = dirty.subarray(start, end);
+  if (Atomics.load(meta, META.allDirty) === 1) {
+    // Every local byte is newer than the global copy.
+  } else if (Atomics.load(meta, META.partlyDirty) === 0 || span.indexOf(1) < 0) {
+    data.set(remote.subarray(0, end - start), start);
+  } else {
+    for (let i = 0; i < remote.length && i < end - start; i++) if (span[i] === 0) data[start + i] = remote[i]!;
+  }
+  for (let c = from; c < to; c++) Atomics.store(meta, META.chunks + c, 1);
+}
+
+/** Sets the fullyPulled flag once every chunk is in. */
+export function noteFullyPulled(meta: Int32Array): void {
+  if (meta.subarray(META.chunks).every((f) => f === 1)) Atomics.store(meta, META.fullyPulled, 1);
+}
+
+/**
+ * What a partial push sends: the dirty byte runs (or, for 'mask', the runs of non-zero
+ * bytes of `maskData`), as copies; clears the dirty flags first, so bytes dirtied while
+ * the push is in flight stay dirty.
+ */
+export function takePushRanges(views: SegmentViews, size: number, mode: 'partial' | 'mask', maskData?: Uint8Array): Range[] {
+  const { data, dirty, meta } = views;
+  const mask = mode === 'mask' ? maskData!.map((b) => (b !== 0 ? 1 : 0)) : dirty;
+  const runs = mode === 'partial' && Atomics.load(meta, META.allDirty) === 1 ? [[0, size] as [number, number]] : dirtyRuns(mask, size);
+  const ranges: Range[] = runs.map(([s, e]) => ({ offset: s, data: data.slice(s, e) }));
+  clearDirty(dirty, meta);
+  return ranges;
+}
+
+/**
  * A host's state replica (Faasm's per-host tier): one SharedArrayBuffer segment per
  * key, shared by every Faaslet and thread of the host, filled lazily from the global
  * tier and pushed back on request; plus per-host locks layered over the global ones.
@@ -90,11 +174,19 @@ export class StateHost {
   readonly #opening = new Map<string, Promise<OpenResponse>>();
   readonly #lockWords = new Map<string, SharedArrayBuffer>();
   readonly #globalLocks: boolean;
+  readonly #direct: boolean;
 
   constructor(options: StateHostOptions = {}) {
     this.store = options.store ?? new InProcessStore();
     this.#lockTtlMs = options.lockTtlMs ?? 30_000;
     this.#globalLocks = options.globalLocks ?? options.store !== undefined;
+    this.#direct = options.direct ?? true;
+  }
+
+  /** What Faaslets need to reach the global tier themselves, or null (see StateHostOptions.direct). */
+  directAccess(): DirectAccess | null {
+    const access = this.#direct ? this.store.directAccess?.() : undefined;
+    return access ? { ...access, lockTtlMs: this.#lockTtlMs } : null;
   }
 
   /** The bridge services to register on the main thread: service name → handler. */
@@ -109,6 +201,7 @@ export class StateHost {
       [STATE_SERVICES.lockHandle]: (r: KeyRequest) => Promise.resolve(this.lockHandle(r)),
       [STATE_SERVICES.lock]: (r: LockRequest) => this.lock(r),
       [STATE_SERVICES.unlock]: (r: LockRequest) => this.unlock(r),
+      [STATE_SERVICES.direct]: () => Promise.resolve(this.directAccess()),
     };
   }
 
@@ -164,48 +257,19 @@ export class StateHost {
   /** Fills chunks of [offset, offset+length) not yet pulled (or everything, forced). */
   async pull(request: PullRequest): Promise<null> {
     const segment = this.#segment(request.key);
-    const { data, dirty, meta } = segment;
     const size = segment.handles.size;
     if (request.force) {
       const value = await this.store.get(request.key);
-      fillBytes(data, 0);
-      if (value) data.set(value.subarray(0, size));
-      clearDirty(dirty, meta);
-      meta.fill(1, META.chunks);
-      Atomics.store(meta, META.fullyPulled, 1);
+      if (value) segment.data.set(value.subarray(0, size));
+      finishForcedPull(segment, size, value ? value.length : -1);
       return null;
     }
-    if (Atomics.load(meta, META.fullyPulled) === 1) return null;
-    const from = Math.floor(Math.max(0, request.offset) / PULL_CHUNK);
-    const to = Math.min(chunkCount(size), Math.ceil((request.offset + request.length) / PULL_CHUNK));
-    let first = -1;
-    for (let c = from; c <= to; c++) {
-      const missing = c < to && Atomics.load(meta, META.chunks + c) === 0;
-      if (missing && first < 0) first = c;
-      if (!missing && first >= 0) {
-        await this.#pullChunks(segment, first, c);
-        first = -1;
-      }
+    for (const [from, to] of missingChunks(segment.meta, size, request.offset, request.length)) {
+      const [start, end] = chunkBytes(size, from, to);
+      mergeChunks(segment, size, from, to, await this.store.getRange(request.key, start, end - start));
     }
-    if (meta.subarray(META.chunks).every((f) => f === 1)) Atomics.store(meta, META.fullyPulled, 1);
+    noteFullyPulled(segment.meta);
     return null;
-  }
-
-  /** Pulls chunks [from, to) in one range read; bytes dirtied locally are kept. */
-  async #pullChunks(segment: Segment, from: number, to: number): Promise<void> {
-    const { data, dirty, meta } = segment;
-    const start = from * PULL_CHUNK;
-    const end = Math.min(segment.handles.size, to * PULL_CHUNK);
-    const remote = await this.store.getRange(segment.handles.key, start, end - start);
-    const span = dirty.subarray(start, end);
-    if (Atomics.load(meta, META.allDirty) === 1) {
-      // Every local byte is newer than the global copy.
-    } else if (Atomics.load(meta, META.partlyDirty) === 0 || span.indexOf(1) < 0) {
-      data.set(remote, start);
-    } else {
-      for (let i = 0; i < remote.length; i++) if (span[i] === 0) data[start + i] = remote[i]!;
-    }
-    for (let c = from; c < to; c++) Atomics.store(meta, META.chunks + c, 1);
   }
 
   /** Sends dirty bytes to the global tier (see {@link PushRequest}). */
@@ -220,16 +284,14 @@ export class StateHost {
       await this.store.set(request.key, data.slice());
       return null;
     }
-    let mask = dirty;
+    let maskData: Uint8Array | undefined;
     if (request.mode === 'mask') {
       const maskSegment = this.#segments.get(request.maskKey ?? '');
       if (!maskSegment) throw new Error(`state mask '${request.maskKey}' is not open on this host`);
       if (maskSegment.handles.size !== size) throw new Error(`state mask '${request.maskKey}' has ${maskSegment.handles.size} bytes, '${request.key}' has ${size}`);
-      mask = maskSegment.data.map((b) => (b !== 0 ? 1 : 0));
+      maskData = maskSegment.data;
     }
-    const runs = request.mode === 'partial' && Atomics.load(meta, META.allDirty) === 1 ? [[0, size] as [number, number]] : dirtyRuns(mask, size);
-    const ranges: Range[] = runs.map(([s, e]) => ({ offset: s, data: data.slice(s, e) }));
-    clearDirty(dirty, meta);
+    const ranges = takePushRanges(segment, size, request.mode, maskData);
     if (ranges.length > 0) await this.store.setRanges(request.key, size, ranges);
     // Faasm re-pulls after a partial push: other hosts' changes become visible.
     return this.pull({ key: request.key, force: true, offset: 0, length: size });

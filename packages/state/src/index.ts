@@ -5,16 +5,19 @@ import type { FaasletHost, ImportObject, ImportTable, LifecycleParticipant } fro
 import { GUEST_FILES, lifecycleOf, linkTable, manifestOf } from '@faasm/abi';
 import { table } from './imports.js';
 import { releaseAll } from './locks.js';
+import { closeDirect, newDirectSlot } from './direct.js';
 import { flushMappings, STATE, type StateContext } from './replica.js';
 
 export { table } from './imports.js';
 export { StateHost, type StateHostOptions } from './host.js';
-export { InProcessStore, type Range, type StateStore } from './store.js';
+export { InProcessStore, type Range, type RedisDirectAccess, type StateStore } from './store.js';
+export { SyncRedis, SyncRedisTier, ReplyError, type Reply } from './sync-redis.js';
 // RedisStore is in '@faasm/state/redis', so Faaslet workers never load ioredis.
 export {
   STATE_SERVICES,
   PULL_CHUNK,
   type AppendRequest,
+  type DirectAccess,
   type KeyRequest,
   type LockHandle,
   type LockMode,
@@ -47,6 +50,7 @@ export interface StateLinkOptions {
 export function flushState(host: FaasletHost): void {
   flushMappings(host, true);
   const keys = releaseAll(host);
+  closeDirect(host);
   if (keys.length > 0) host.log.warn(`state locks still held at the end of the call were released: ${keys.join(', ')}`);
 }
 
@@ -58,6 +62,7 @@ export function link(importObject: ImportObject, host: FaasletHost, options: Sta
     owner: randomUUID(),
     views: new Map(),
     locks: new Map(),
+    direct: newDirectSlot(),
     // Guest paths resolve inside the guest's sandbox (@faasm/wasi's GUEST_FILES); without
     // a filesystem package, under `root`.
     readFile:

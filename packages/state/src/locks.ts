@@ -2,6 +2,7 @@ import type { FaasletHost } from '@faasm/abi';
 import { GuestTrap } from '@faasm/abi';
 import type { KeyRequest, LockHandle, LockMode, LockRequest } from './protocol.js';
 import { STATE_SERVICES } from './protocol.js';
+import { directLockTtlMs, directOf } from './direct.js';
 import { bridgeOf, contextOf, STATE } from './replica.js';
 
 /** A Faaslet's view of a key's host lock, and what it holds. */
@@ -56,8 +57,18 @@ export function acquire(host: FaasletHost, name: string, key: string, mode: Lock
   else lock.reads++;
   if (!lock.global) return;
   try {
-    const request: LockRequest = { key, mode, owner: contextOf(host).owner };
-    bridgeOf(host, name).call(STATE_SERVICES.lock, request);
+    const owner = contextOf(host).owner;
+    const tier = directOf(host, name);
+    if (tier) {
+      // As StateHost.lock: retry at once at first, then every millisecond.
+      let nap: Int32Array | undefined;
+      for (let attempt = 0; !tier.tryLock(key, mode, owner, directLockTtlMs(host)); attempt++) {
+        if (attempt >= 20) Atomics.wait((nap ??= new Int32Array(new SharedArrayBuffer(4))), 0, 0, 1);
+      }
+    } else {
+      const request: LockRequest = { key, mode, owner };
+      bridgeOf(host, name).call(STATE_SERVICES.lock, request);
+    }
   } catch (error) {
     releaseLocal(lock, mode);
     throw error;
@@ -83,8 +94,15 @@ export function release(host: FaasletHost, name: string, key: string, mode: Lock
   }
   try {
     if (lock.global) {
-      const request: LockRequest = { key, mode, owner: contextOf(host).owner };
-      bridgeOf(host, name).call(STATE_SERVICES.unlock, request);
+      const owner = contextOf(host).owner;
+      const tier = directOf(host, name);
+      if (!tier) {
+        const request: LockRequest = { key, mode, owner };
+        bridgeOf(host, name).call(STATE_SERVICES.unlock, request);
+      } else if (!tier.unlock(key, mode, owner)) {
+        // As StateHost.unlock.
+        throw new Error(`the global ${mode} lock on '${key}' is not held by this Faaslet (never taken, or expired after ${directLockTtlMs(host)} ms)`);
+      }
     }
   } finally {
     releaseLocal(lock, mode);

@@ -1,3 +1,5 @@
+import type { RedisDirectAccess } from './store.js';
+
 /**
  * The messages between a Faaslet (worker side) and the host's state replica (main
  * thread). The worker sends them with `host.bridge.call(service, request)`; the
@@ -24,6 +26,11 @@ export const STATE_SERVICES = {
   lock: 'faasm.state.lock',
   /** LockRequest → null; throws if the owner does not hold the global lock. */
   unlock: 'faasm.state.unlock',
+  /**
+   * null → DirectAccess | null: how the worker may reach the global tier itself
+   * (sync-redis.ts), or null to keep using these services.
+   */
+  direct: 'faasm.state.direct',
 } as const;
 
 /** Lazy pulls fetch whole chunks of this size (Faasm pulls pages on demand). */
@@ -101,4 +108,9 @@ export interface LockRequest extends KeyRequest {
 export interface LockHandle {
   word: SharedArrayBuffer;
   global: boolean;
+}
+
+/** The answer to `direct`: the Redis tier's address and key prefix, and the host's global lock expiry. */
+export interface DirectAccess extends RedisDirectAccess {
+  lockTtlMs: number;
 }

@@ -1,47 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { LockMode } from './protocol.js';
-import type { Range, StateStore } from './store.js';
-
-/**
- * Lua: takes the global lock atomically. KEYS: writer key (a string holding the
- * owner, SET NX PX), readers key (a sorted set owner → expiry ms). ARGV: mode, owner,
- * ttl ms. Expired readers are dropped first; Redis's clock decides expiry.
- */
-const LOCK = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local ttl = tonumber(ARGV[3])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-if ARGV[1] == 'write' then
-  if redis.call('ZCARD', KEYS[2]) > 0 then return 0 end
-  if redis.call('SET', KEYS[1], ARGV[2], 'NX', 'PX', ttl) then return 1 end
-  return 0
-end
-redis.call('ZADD', KEYS[2], now + ttl, ARGV[2])
-redis.call('PEXPIRE', KEYS[2], ttl)
-return 1
-`;
-
-/** Lua: releases the lock only for its owner; 1 if released, 0 if not held. */
-const UNLOCK = `
-if ARGV[1] == 'write' then
-  if redis.call('GET', KEYS[1]) == ARGV[2] then redis.call('DEL', KEYS[1]) return 1 end
-  return 0
-end
-return redis.call('ZREM', KEYS[2], ARGV[2])
-`;
-
-/**
- * Lua: writes byte ranges atomically (SETRANGE each), creating a missing value
- * zero-filled to ARGV[1] bytes. ARGV: size, then offset/data pairs.
- */
-const SET_RANGES = `
-local size = tonumber(ARGV[1])
-if redis.call('STRLEN', KEYS[1]) < size then redis.call('SETRANGE', KEYS[1], size - 1, '\\0') end
-for i = 2, #ARGV, 2 do redis.call('SETRANGE', KEYS[1], tonumber(ARGV[i]), ARGV[i + 1]) end
-return 1
-`;
+import { LOCK, redisKeys, SET_RANGES, UNLOCK } from './redis-scripts.js';
+import type { Range, RedisDirectAccess, StateStore } from './store.js';
 
 export interface RedisStoreOptions {
   /** Prefix of every Redis key (default `faasm:`), so tests and tenants can share a server. */
@@ -81,17 +41,37 @@ export class RedisStore implements StateStore {
     return this.#redis;
   }
 
+  /**
+   * Where a worker's synchronous client finds the same data (see StateStore.directAccess):
+   * undefined unless the server is reached over plain TCP at an IPv4 address (or
+   * localhost), since that is what the worker's blocking socket speaks.
+   */
+  directAccess(): RedisDirectAccess | undefined {
+    const o = this.#redis.options;
+    if (o.tls || o.path) return undefined;
+    const host = !o.host || o.host === 'localhost' ? '127.0.0.1' : o.host;
+    if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return undefined;
+    return {
+      host,
+      port: o.port ?? 6379,
+      prefix: `${o.keyPrefix ?? ''}${this.#prefix}`,
+      db: o.db ?? 0,
+      ...(o.username ? { username: o.username } : {}),
+      ...(o.password ? { password: o.password } : {}),
+    };
+  }
+
   #value(key: string): string {
-    return `${this.#prefix}state:${key}`;
+    return redisKeys(this.#prefix, key).value;
   }
   #list(key: string): string {
-    return `${this.#prefix}append:${key}`;
+    return redisKeys(this.#prefix, key).list;
   }
   #writer(key: string): string {
-    return `${this.#prefix}lock:${key}`;
+    return redisKeys(this.#prefix, key).writer;
   }
   #readers(key: string): string {
-    return `${this.#prefix}rlock:${key}`;
+    return redisKeys(this.#prefix, key).readers;
   }
 
   async size(key: string): Promise<number> {

@@ -1,6 +1,7 @@
 import type { Bridge, FaasletHost } from '@faasm/abi';
 import { GuestTrap, ServiceKey } from '@faasm/abi';
-import { chunkCount, fillBytes, segmentViews } from './host.js';
+import { directOf, type DirectSlot } from './direct.js';
+import { chunkBytes, chunkCount, clearDirty, fillBytes, finishForcedPull, mergeChunks, missingChunks, noteFullyPulled, segmentViews, takePushRanges } from './host.js';
 import type { HeldLock } from './locks.js';
 import type { OpenRequest, OpenResponse, PullRequest, PushRequest, SegmentHandles } from './protocol.js';
 import { META, PULL_CHUNK, STATE_SERVICES } from './protocol.js';
@@ -28,6 +29,8 @@ export interface StateContext {
   readonly views: Map<string, KeyView>;
   readonly locks: Map<string, HeldLock>;
   readonly readFile: (path: string) => Uint8Array;
+  /** The worker's own connection to the global tier, when the host allows one (direct.ts). */
+  readonly direct: DirectSlot;
 }
 
 export const STATE = new ServiceKey<StateContext>('faasm.state');
@@ -90,6 +93,13 @@ export function ensurePulled(host: FaasletHost, importName: string, view: KeyVie
   const last = Math.min(chunkCount(view.size), Math.ceil((offset + length) / PULL_CHUNK));
   for (let c = Math.floor(offset / PULL_CHUNK); c < last; c++) {
     if (Atomics.load(view.meta, META.chunks + c) === 0) {
+      const tier = directOf(host, importName);
+      if (tier) {
+        const runs = missingChunks(view.meta, view.size, offset, length);
+        tier.getRangesInto(view.key, runs.map(([from, to]) => chunkBytes(view.size, from, to)), (i, bytes) => mergeChunks(view, view.size, runs[i]![0], runs[i]![1], bytes));
+        noteFullyPulled(view.meta);
+        return;
+      }
       const request: PullRequest = { key: view.key, force: false, offset, length };
       bridgeOf(host, importName).call(STATE_SERVICES.pull, request);
       return;
@@ -98,8 +108,14 @@ export function ensurePulled(host: FaasletHost, importName: string, view: KeyVie
 }
 
 export function forcePull(host: FaasletHost, importName: string, view: KeyView): void {
-  const request: PullRequest = { key: view.key, force: true, offset: 0, length: view.size };
-  bridgeOf(host, importName).call(STATE_SERVICES.pull, request);
+  const tier = directOf(host, importName);
+  if (tier) {
+    // Straight from the socket into the replica.
+    finishForcedPull(view, view.size, tier.getInto(view.key, view.data));
+  } else {
+    const request: PullRequest = { key: view.key, force: true, offset: 0, length: view.size };
+    bridgeOf(host, importName).call(STATE_SERVICES.pull, request);
+  }
   refreshMapping(host, view, 0, view.size);
 }
 
@@ -117,6 +133,24 @@ export function markDirty(view: KeyView, offset: number, length: number): void {
 
 export function push(host: FaasletHost, importName: string, view: KeyView, mode: PushRequest['mode'], maskKey?: string): void {
   syncMapping(host, view);
+  const tier = directOf(host, importName);
+  if (tier) {
+    if (mode === 'full') {
+      if (Atomics.load(view.meta, META.dirty) === 0) return;
+      // Clear first: bytes dirtied while the push is in flight stay dirty.
+      clearDirty(view.dirty, view.meta);
+      // Straight from the replica to the socket.
+      tier.set(view.key, view.data);
+      return;
+    }
+    const maskData = mode === 'mask' ? contextOf(host).views.get(maskKey ?? '')?.data : undefined;
+    if (mode === 'mask' && maskData?.length !== view.size) throw new GuestTrap(importName, `state mask '${maskKey}' is not open with ${view.size} bytes`);
+    const ranges = takePushRanges(view, view.size, mode, maskData);
+    // Faasm re-pulls after a partial push: other hosts' changes become visible (same round trip).
+    finishForcedPull(view, view.size, tier.setRangesThenGetInto(view.key, view.size, ranges, view.data));
+    refreshMapping(host, view, 0, view.size);
+    return;
+  }
   const request: PushRequest = { key: view.key, mode, ...(maskKey !== undefined ? { maskKey } : {}) };
   bridgeOf(host, importName).call(STATE_SERVICES.push, request);
   if (mode !== 'full') refreshMapping(host, view, 0, view.size);

@@ -7,6 +7,23 @@ export interface Range {
 }
 
 /**
+ * Where a Faaslet's worker can reach a Redis global tier itself, synchronously (a
+ * blocking socket from @faasm/native), instead of through the main thread: the same
+ * server, database and key prefix as the store, so both clients see the same keys,
+ * locks and lists.
+ */
+export interface RedisDirectAccess {
+  /** An IPv4 address. */
+  host: string;
+  port: number;
+  /** Prepended to every Redis key (see redis-scripts.ts redisKeys). */
+  prefix: string;
+  db: number;
+  username?: string;
+  password?: string;
+}
+
+/**
  * The global tier: the copy of every key shared by all hosts, plus appended lists and
  * global locks. Keys are `user/key`. Two backends: {@link InProcessStore} (embedded
  * default, no server) and RedisStore.
@@ -32,6 +49,8 @@ export interface StateStore {
   /** Deletes the value, appended list and locks of a key. */
   delete(key: string): Promise<void>;
   close(): Promise<void>;
+  /** Optional: how workers may reach this tier directly (undefined: only through the main thread). */
+  directAccess?(): RedisDirectAccess | undefined;
 }
 
 interface Locks {

@@ -14,11 +14,12 @@ export class TestPlane {
   #idle = [];
   #all = [];
 
-  constructor({ store, user = 'demo', lockTtlMs, globalLocks } = {}) {
+  constructor({ store, user = "demo", lockTtlMs, globalLocks, direct } = {}) {
     this.state = new StateHost({
       ...(store ? { store } : {}),
       ...(lockTtlMs ? { lockTtlMs } : {}),
       ...(globalLocks !== undefined ? { globalLocks } : {}),
+      ...(direct !== undefined ? { direct } : {}),
     });
     this.user = user;
     this.scheduler = new ChainScheduler((call) =>
