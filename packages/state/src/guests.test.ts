@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InProcessStore, type StateStore } from './index.js';
+import { nativeSyscalls } from '@faasm/native';
 import { RedisStore } from './redis-store.js';
 // @ts-expect-error test support is plain JavaScript
 import { TestPlane } from '../test/support/plane.mjs';
@@ -41,15 +42,20 @@ function redisStore(prefix: string): StateStore {
   return store;
 }
 
-// In-process: the host's own store (host locks only). Redis: global locks too.
-const backends: [string, () => StateStore | undefined][] = [['in-process', () => undefined]];
-if (hasRedis) backends.push(['redis', () => redisStore(`t${prefixCount++}:`)]);
+// In-process: the host's own store (host locks only). Redis: global locks too, reached
+// from each Faaslet's worker (the worker-direct client, when @faasm/native is built)
+// or only through the host's RedisStore on the main thread.
+const backends: [string, () => StateStore | undefined, boolean][] = [['in-process', () => undefined, true]];
+if (hasRedis) {
+  backends.push(['redis', () => redisStore(`t${prefixCount++}:`), true]);
+  backends.push(['redis through the host only', () => redisStore(`t${prefixCount++}:`), false]);
+}
 
-describe.each(backends)('C state guests, global tier %s', (_name, makeStore) => {
+describe.each(backends)('C state guests, global tier %s', (_name, makeStore, direct) => {
   // One warm worker pool per backend; every test uses its own keys.
   let shared: Plane;
   beforeAll(() => {
-    shared = new TestPlane({ store: makeStore() }) as Plane;
+    shared = new TestPlane({ store: makeStore(), direct }) as Plane;
   });
   afterAll(() => shared.close());
   const plane = () => shared;
@@ -130,6 +136,30 @@ describe.each(backends)('C state guests, global tier %s', (_name, makeStore) => 
   });
 });
 
+describe.runIf(hasRedis)('where Faaslets reach Redis from', () => {
+  const connectionsReceived = async (store: RedisStore) => Number(/total_connections_received:(\d+)/.exec(await store.client.info('stats'))![1]);
+
+  // With @faasm/native, a call that reaches the global tier opens its own connection
+  // (closed after the call); through the host, only the RedisStore's one connection.
+  it.each([
+    ['from their own worker', true],
+    ['through the host only', false],
+  ])('%s', async (_name, direct) => {
+    const store = redisStore(`where${prefixCount++}:`) as RedisStore;
+    const plane = new TestPlane({ store, direct }) as Plane;
+    try {
+      await store.size('warm-up');
+      const before = await connectionsReceived(store);
+      expect(await plane.run('state_async')).toMatchObject({ returnValue: 0, text: 'equal' });
+      const opened = (await connectionsReceived(store)) - before;
+      if (direct && nativeSyscalls()) expect(opened).toBeGreaterThanOrEqual(1);
+      else expect(opened).toBe(0);
+    } finally {
+      await plane.close();
+    }
+  });
+});
+
 async function twoHosts(a: Plane, b: Plane): Promise<number> {
   try {
     const runs = await Promise.all([a, b, a, b, a, b, a, b].map((p) => p.run('state_incr', '1000')));
@@ -147,13 +177,17 @@ describe('two hosts sharing one global tier: lock_state_write on both hosts excl
     expect(await twoHosts(new TestPlane({ store }) as Plane, new TestPlane({ store }) as Plane)).toBe(8000);
   });
 
+  // This host's Faaslets use the worker-direct client (when @faasm/native is built); the
+  // other process has it switched off (FAASM_NATIVE=off) and goes through ioredis on its
+  // main thread: both clients share values and locks on one server.
   it.runIf(hasRedis)('one Redis, two host processes: 2 x 4 Faaslets x 1,000 increments = 8,000', async () => {
     const prefix = `twoprocs${Date.now()}:`;
     const store = redisStore(prefix);
     const plane = new TestPlane({ store }) as Plane;
     const script = fileURLToPath(new URL('../test/support/host-process.mjs', import.meta.url));
     const other = new Promise<string>((resolve, reject) => {
-      execFile(process.execPath, ['--no-warnings', script, String(redis!.port), prefix, '4', '1000'], { timeout: 50_000 }, (error, stdout) =>
+      const env = { ...process.env, FAASM_NATIVE: 'off' };
+      execFile(process.execPath, ['--no-warnings', script, String(redis!.port), prefix, '4', '1000'], { timeout: 50_000, env }, (error, stdout) =>
         error ? reject(error) : resolve(stdout.trim().split('\n').at(-1) ?? ''),
       );
     });

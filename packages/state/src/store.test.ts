@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InProcessStore, StateHost, type StateStore } from './index.js';
+import { nativeSyscalls } from '@faasm/native';
 import { RedisStore } from './redis-store.js';
+import { SyncRedisTier } from './sync-redis.js';
 // @ts-expect-error test support is plain JavaScript
 import { redisAvailable, startRedis } from '../test/support/redis.mjs';
 
@@ -28,6 +30,29 @@ if (hasRedis) {
       return s;
     },
   ]);
+  const sys = nativeSyscalls();
+  // The worker's synchronous client (needs @faasm/native), behind the same contract.
+  if (sys) backends.push(['redis, worker-direct client', () => syncStore(SyncRedisTier.connect(sys, { host: '127.0.0.1', port: redis!.port, prefix: `store${n++}:`, db: 0 }, 10_000))]);
+}
+
+/** SyncRedisTier as a StateStore, to hold it to the same contract. */
+function syncStore(tier: SyncRedisTier): StateStore {
+  const s: StateStore = {
+    size: async (key) => tier.size(key),
+    get: async (key) => tier.get(key),
+    getRange: async (key, offset, length) => tier.getRange(key, offset, length),
+    set: async (key, value) => tier.set(key, value),
+    setRanges: async (key, size, ranges) => tier.setRanges(key, size, ranges),
+    append: async (key, data) => tier.append(key, data),
+    readAppended: async (key, count) => tier.readAppended(key, count),
+    clearAppended: async (key) => tier.clearAppended(key),
+    tryLock: async (key, mode, owner, ttlMs) => tier.tryLock(key, mode, owner, ttlMs),
+    unlock: async (key, mode, owner) => tier.unlock(key, mode, owner),
+    delete: async (key) => tier.delete(key),
+    close: async () => tier.close(),
+  };
+  opened.push(s);
+  return s;
 }
 
 describe.each(backends)('StateStore contract: %s', (_name, make) => {

@@ -362,29 +362,45 @@ export class SyncRedisTier {
     expectOk(this.redis.reply(), 'SET');
   }
 
-  /** Writes every range atomically (the SET_RANGES script); then, in the same round trip, GETs the value into dest. */
+  /** Bytes [offset, offset+length) (shorter or empty past the end). */
+  getRange(key: string, offset: number, length: number): Uint8Array {
+    let out: Uint8Array = new Uint8Array(0);
+    if (length > 0) this.getRangesInto(key, [[offset, offset + length]], (_, bytes) => (out = bytes));
+    return out;
+  }
+
+  /** Writes every range atomically (the SET_RANGES script); a missing value is created zero-filled with `size` bytes. */
+  setRanges(key: string, size: number, ranges: readonly Range[]): void {
+    this.#setRanges(key, size, ranges, undefined);
+  }
+
+  /** setRanges, then (same round trip) the value read into dest as by {@link getInto}. */
   setRangesThenGetInto(key: string, size: number, ranges: readonly Range[], dest: Uint8Array): number {
+    return this.#setRanges(key, size, ranges, dest);
+  }
+
+  #setRanges(key: string, size: number, ranges: readonly Range[], dest: Uint8Array | undefined): number {
     const value = this.#keys(key).value;
-    const args = (sha: string, verb: 'EVALSHA' | 'EVAL'): Arg[] => {
-      const list: Arg[] = [verb, sha, 1, value, size];
+    const script = (verb: 'EVALSHA' | 'EVAL', body: string): Arg[] => {
+      const list: Arg[] = [verb, body, 1, value, size];
       for (const { offset, data } of ranges) list.push(offset, data);
       return list;
     };
-    if (ranges.length > 0) this.redis.command(args(this.#shas.setRanges, 'EVALSHA'));
-    this.redis.command(['GET', value]);
+    if (ranges.length > 0) this.redis.command(script('EVALSHA', this.#shas.setRanges));
+    if (dest) this.redis.command(['GET', value]);
     if (ranges.length > 0) {
       const reply = this.redis.reply();
       if (reply instanceof ReplyError && reply.message.startsWith('NOSCRIPT')) {
-        // The server had not seen the script: drop the GET that raced ahead, send it whole.
-        this.redis.bulkInto(dest, 0, 0);
-        this.redis.command(args(SET_RANGES, 'EVAL'));
+        // The server had not seen the script: drop the GET that went with it, send the script whole.
+        if (dest) this.redis.bulkInto(dest, 0, 0);
+        this.redis.command(script('EVAL', SET_RANGES));
         expectOk(this.redis.reply(), 'SET_RANGES');
-        this.redis.command(['GET', value]);
+        if (dest) this.redis.command(['GET', value]);
       } else {
         expectOk(reply, 'SET_RANGES');
       }
     }
-    return this.redis.bulkInto(dest, 0, dest.length);
+    return dest ? this.redis.bulkInto(dest, 0, dest.length) : 0;
   }
 
   append(key: string, data: Uint8Array): void {
