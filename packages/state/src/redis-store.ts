@@ -80,12 +80,12 @@ export class RedisStore implements StateStore {
 
   async get(key: string): Promise<Uint8Array | undefined> {
     const value = await this.#redis.getBuffer(this.#value(key));
-    return value ? new Uint8Array(value) : undefined;
+    return value ? view(value) : undefined;
   }
 
   async getRange(key: string, offset: number, length: number): Promise<Uint8Array> {
     if (length <= 0) return new Uint8Array(0);
-    return new Uint8Array(await this.#redis.getrangeBuffer(this.#value(key), offset, offset + length - 1));
+    return view(await this.#redis.getrangeBuffer(this.#value(key), offset, offset + length - 1));
   }
 
   async set(key: string, value: Uint8Array): Promise<void> {
@@ -105,6 +105,7 @@ export class RedisStore implements StateStore {
   async readAppended(key: string, count: number): Promise<Uint8Array[]> {
     if (count <= 0) return [];
     const items = await this.#redis.lrangeBuffer(this.#list(key), 0, count - 1);
+    // Copies: these cross the bridge by structured clone, which would send a view's whole backing buffer.
     return items.map((b) => new Uint8Array(b));
   }
 
@@ -127,4 +128,9 @@ export class RedisStore implements StateStore {
   async close(): Promise<void> {
     if (this.#owned) await this.#redis.quit();
   }
+}
+
+/** A reply Buffer as a plain Uint8Array over the same bytes (no copy: a 1 MiB GET is not copied again). */
+function view(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
