@@ -10,18 +10,20 @@ const IO_TIMEOUT_MS = 10_000;
 
 /**
  * A Faaslet's own way to the global tier: what the host allows (asked once, then kept),
- * and the open connection. The connection lives until the worker's event loop next
- * runs — the end of the current call, since a guest blocks the loop while it runs — so
- * no socket outlives the call that opened it (a thread worker keeps its one until it exits).
+ * and the open connection, which lives for one call: flushState closes it at the end of
+ * the call, and, for drivers that never call flushState, so does the worker's event loop
+ * when it next runs (a guest blocks the loop while it runs, so that is after the call).
  */
 export interface DirectSlot {
   /** undefined: not asked yet; null: no direct path (no native module, a store without one, or a failed connect). */
   access: DirectAccess | null | undefined;
   tier: SyncRedisTier | undefined;
+  /** A close is queued for the next turn of the event loop (at most one per Faaslet). */
+  closeQueued: boolean;
 }
 
 export function newDirectSlot(): DirectSlot {
-  return { access: undefined, tier: undefined };
+  return { access: undefined, tier: undefined, closeQueued: false };
 }
 
 /**
@@ -43,11 +45,17 @@ export function directOf(host: FaasletHost, importName: string): SyncRedisTier |
   try {
     const tier = SyncRedisTier.connect(sys, access, IO_TIMEOUT_MS);
     slot.tier = tier;
-    // Closed when this worker's event loop runs again: after the call.
-    setImmediate(() => {
-      tier.close();
-      if (slot.tier === tier) slot.tier = undefined;
-    });
+    // Closed at the end of the call (flushState), or else when this worker's event loop
+    // next runs: a guest blocks the loop, so that is after the call. One queued close
+    // per Faaslet: a worker whose loop rarely runs does not pile them up.
+    if (!slot.closeQueued) {
+      slot.closeQueued = true;
+      setImmediate(() => {
+        slot.closeQueued = false;
+        slot.tier?.close();
+        slot.tier = undefined;
+      });
+    }
     return tier;
   } catch (error) {
     host.log.warn(`state: no direct connection to Redis at ${access.host}:${access.port} (${error instanceof Error ? error.message : String(error)}); going through the host`);

@@ -130,7 +130,12 @@ export class RedisStore implements StateStore {
   }
 }
 
-/** A reply Buffer as a plain Uint8Array over the same bytes (no copy: a 1 MiB GET is not copied again). */
+/**
+ * A reply Buffer as a plain Uint8Array that owns its whole ArrayBuffer (as InProcessStore's
+ * values do). A large reply already has a buffer of its own: no copy (a 1 MiB GET is not
+ * copied again); a small one is a slice of a pooled buffer: copied.
+ */
 function view(buffer: Buffer): Uint8Array {
-  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  if (buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength) return new Uint8Array(buffer.buffer);
+  return new Uint8Array(buffer);
 }

@@ -133,10 +133,11 @@ export function markDirty(view: KeyView, offset: number, length: number): void {
 
 export function push(host: FaasletHost, importName: string, view: KeyView, mode: PushRequest['mode'], maskKey?: string): void {
   syncMapping(host, view);
+  // Nothing to send (StateHost.push answers the same without touching the store).
+  if (mode === 'full' && Atomics.load(view.meta, META.dirty) === 0) return;
   const tier = directOf(host, importName);
   if (tier) {
     if (mode === 'full') {
-      if (Atomics.load(view.meta, META.dirty) === 0) return;
       // Clear first: bytes dirtied while the push is in flight stay dirty.
       clearDirty(view.dirty, view.meta);
       // Straight from the replica to the socket.

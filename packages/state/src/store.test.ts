@@ -86,6 +86,15 @@ describe.each(backends)('StateStore contract: %s', (_name, make) => {
     expect(await s.get('u/bin')).toEqual(all);
   });
 
+  it('get answers values that own their whole buffer (small and large)', async () => {
+    const s = make();
+    for (const size of [3, 200_000]) {
+      await s.set('u/own', new Uint8Array(size).fill(9));
+      const value = (await s.get('u/own'))!;
+      expect([value.byteOffset, value.buffer.byteLength, value[size - 1]]).toEqual([0, size, 9]);
+    }
+  });
+
   it('appended lists: append, read the first n, clear', async () => {
     const s = make();
     await s.append('u/a', bytes(1));
