@@ -47,7 +47,7 @@ function redisBenchmark(port, size, n) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Rounds of (peer, push, pull) back to back: machine noise hits both sides alike; medians are reported. */
-const ROUNDS = 5;
+const ROUNDS = 7;
 
 export async function bench() {
   const rows = [];

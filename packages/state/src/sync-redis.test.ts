@@ -88,6 +88,20 @@ describe.runIf(hasRedis && sys)('worker-direct Redis client', () => {
     expect(await store.readAppended('u/a', 10)).toEqual([]);
   });
 
+  it('long array replies: lines split across reads, the buffer compacted', async () => {
+    const { store, tier } = pair();
+    const count = 20_000;
+    const pipeline = store.client.pipeline();
+    for (let i = 0; i < count; i++) pipeline.rpush('sync-long', `element-${i}`);
+    await pipeline.exec();
+    await store.client.rename('sync-long', `${store.directAccess()!.prefix}append:u/long`);
+    const elements = tier.readAppended('u/long', count);
+    expect(elements).toHaveLength(count);
+    const decoder = new TextDecoder();
+    expect(elements.every((e, i) => decoder.decode(e) === `element-${i}`)).toBe(true);
+    expect(tier.size('u/long')).toBe(0);
+  });
+
   it('locks: one owner token space with RedisStore, owners checked on release', async () => {
     const { store, tier } = pair();
     expect(await store.tryLock('u/l', 'write', 'host-a', 10_000)).toBe(true);
