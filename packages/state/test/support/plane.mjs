@@ -14,7 +14,7 @@ export class TestPlane {
   #idle = [];
   #all = [];
 
-  constructor({ store, user = "demo", lockTtlMs, globalLocks, direct } = {}) {
+  constructor({ store, user = 'demo', lockTtlMs, globalLocks, direct } = {}) {
     this.state = new StateHost({
       ...(store ? { store } : {}),
       ...(lockTtlMs ? { lockTtlMs } : {}),
