@@ -29,6 +29,8 @@ const HEADER_WORDS = 4;
 const LOCK = 0;
 const HEAD = 1;
 const TAIL = 2;
+/** 1 while the main thread's pool has tasks queued (workers leaving board work tell it). */
+const MAIN_QUEUED = 3;
 
 /** Slot fields (Int32 words from the slot's start). */
 const STATE = 0;
@@ -84,6 +86,7 @@ export class CallBoard {
   readonly #slots: number;
   readonly #idleBase: number;
   readonly #doorBase: number;
+  readonly #busyBase: number;
   readonly #ringBase: number;
   /** Byte offset of slot 0. */
   readonly #slotBase: number;
@@ -91,7 +94,7 @@ export class CallBoard {
   /** A board for `workers` worker indices and `slots` slots (a power of two). */
   static create(workers: number, slots = 16384): SharedArrayBuffer {
     if (slots & (slots - 1)) throw new RangeError(`board slots must be a power of two, not ${slots}`);
-    const words = HEADER_WORDS + 2 * workers + slots;
+    const words = HEADER_WORDS + 3 * workers + slots;
     const buffer = new SharedArrayBuffer(4 + words * 4 + slots * SLOT_BYTES);
     const meta = new Int32Array(buffer, 0, 1);
     meta[0] = workers;
@@ -101,14 +104,15 @@ export class CallBoard {
   constructor(readonly buffer: SharedArrayBuffer) {
     this.#workers = new Int32Array(buffer, 0, 1)[0]!;
     const wordsBefore = (buffer.byteLength - 4) / 4;
-    // words = HEADER + 2*workers + slots and bytes = words*4 + slots*SLOT_BYTES.
-    this.#slots = (wordsBefore - HEADER_WORDS - 2 * this.#workers) / (1 + SLOT_BYTES / 4);
+    // words = HEADER + 3*workers + slots and bytes = words*4 + slots*SLOT_BYTES.
+    this.#slots = (wordsBefore - HEADER_WORDS - 3 * this.#workers) / (1 + SLOT_BYTES / 4);
     this.#ring = this.#slots;
     this.#i32 = new Int32Array(buffer, 4);
     this.#u8 = new Uint8Array(buffer, 4);
     this.#idleBase = HEADER_WORDS;
     this.#doorBase = this.#idleBase + this.#workers;
-    this.#ringBase = this.#doorBase + this.#workers;
+    this.#busyBase = this.#doorBase + this.#workers;
+    this.#ringBase = this.#busyBase + this.#workers;
     this.#slotBase = (this.#ringBase + this.#ring) * 4;
   }
 
@@ -152,6 +156,27 @@ export class CallBoard {
         return;
       }
     }
+  }
+
+  /**
+   * Marks a worker running a board call at top level (true) or done with it. The main
+   * thread does not hand such a worker its tasks (they would wait behind the call). A
+   * worker leaving board work answers whether the main thread has tasks queued (then it
+   * tells the main thread it is free).
+   */
+  setBusy(worker: number, busy: boolean): boolean {
+    Atomics.store(this.#i32, this.#busyBase + worker, busy ? 1 : 0);
+    return !busy && Atomics.load(this.#i32, MAIN_QUEUED) === 1;
+  }
+
+  /** Whether a worker runs a board call at top level (main thread). */
+  busy(worker: number): boolean {
+    return Atomics.load(this.#i32, this.#busyBase + worker) === 1;
+  }
+
+  /** The main thread has tasks queued (true) or none. */
+  setMainQueued(queued: boolean): void {
+    Atomics.store(this.#i32, MAIN_QUEUED, queued ? 1 : 0);
   }
 
   // ---- the queue ----

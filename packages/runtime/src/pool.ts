@@ -214,6 +214,10 @@ export class WorkerPool {
     };
     port1.unref();
     worker.on('message', (message: FromWorker) => {
+      if (message.kind === 'free') {
+        this.#dispatch();
+        return;
+      }
       const current = entry.current;
       if (!current || current.taskId !== message.taskId) return;
       entry.current = undefined;
@@ -256,8 +260,10 @@ export class WorkerPool {
   }
 
   #dispatch(): void {
+    const board = this.#board;
     while (this.#queue.length > 0) {
-      const idle = this.#workers.find((w) => !w.current && !w.dead);
+      // Idle: no task of ours, and not running a board call at top level.
+      const idle = this.#workers.find((w) => !w.current && !w.dead && !board.busy(w.index));
       if (idle) {
         this.#start(idle, this.#queue.shift()!, false);
         continue;
@@ -265,9 +271,16 @@ export class WorkerPool {
       // A worker waiting for another call (and not already running a nested one at
       // that depth) runs the next call inside its wait.
       const waiting = this.#workers.find((w) => !w.dead && w.waiting > w.nested.size);
-      if (!waiting) return;
-      this.#start(waiting, this.#queue.shift()!, true);
+      if (waiting) {
+        this.#start(waiting, this.#queue.shift()!, true);
+        continue;
+      }
+      // Workers busy with board calls say when they are free; look once more after
+      // saying tasks wait, so a worker freed meanwhile is not missed.
+      board.setMainQueued(true);
+      if (!this.#workers.some((w) => !w.current && !w.dead && !board.busy(w.index))) return;
     }
+    board.setMainQueued(false);
   }
 
   #start(entry: PoolWorker, pending: Pending, nested: boolean): void {

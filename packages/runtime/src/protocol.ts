@@ -21,7 +21,10 @@ export type ToWorker = { readonly kind: 'invoke' } & TaskMessage;
 export type TaskOutcome = { readonly result: CallResult } | { readonly error: string };
 
 /** Worker → main messages. */
-export type FromWorker = { readonly kind: 'done'; readonly taskId: number; readonly outcome: TaskOutcome };
+export type FromWorker =
+  | { readonly kind: 'done'; readonly taskId: number; readonly outcome: TaskOutcome }
+  /** The worker finished board work while the pool had tasks queued. */
+  | { readonly kind: 'free' };
 
 /** Main → worker on the control port: a function the pool knows (board calls name it by index). */
 export interface ControlMessage {

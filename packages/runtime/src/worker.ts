@@ -222,11 +222,15 @@ async function serve(): Promise<never> {
       continue;
     }
     if (data.chain) {
+      // Busy before taking: the main thread, seeing it, keeps its tasks for others.
+      board.setBusy(index, true);
       const slot = board.take(tag);
-      if (slot >= 0) {
-        await runBoardCall(slot);
-        continue;
+      if (slot >= 0) await runBoardCall(slot);
+      if (board.setBusy(index, false)) {
+        bridge.flush();
+        port.postMessage({ kind: 'free' } satisfies FromWorker);
       }
+      if (slot >= 0) continue;
     }
     bridge.flush();
     board.setIdle(index, true);
