@@ -1,13 +1,13 @@
 import type { Bridge } from '@faasm/abi';
 import { CHAIN_SERVICES, type AwaitRequest, type AwaitResponse, type ChainRequest } from '@faasm/functions';
-import type { BoardCall, BoardResult, CallBoard } from './board.js';
+import { packResults, type BoardCall, type BoardResult, type CallBoard } from './board.js';
 import type { BridgeHelper, WorkerBridge } from './bridge.js';
 
-/** The one-way service by which workers report board calls' results (BoardResult[]). */
+/** The one-way service by which workers report board calls' results (PackedResults). */
 export const BOARD_RESULTS = 'faasm.board.results';
 
 /** Results a worker keeps before posting them to the main thread in one message. */
-const BATCH = 64;
+const BATCH = 256;
 
 /**
  * Spins (each a look at the slot, or a queued call run meanwhile) an awaiter makes
@@ -77,7 +77,7 @@ export class BoardBridge implements Bridge, BridgeHelper {
     if (this.#pending.length === 0) return;
     const batch = this.#pending;
     this.#pending = [];
-    this.#main.post(BOARD_RESULTS, batch);
+    this.#main.post(BOARD_RESULTS, packResults(batch));
     this.board.reported(batch.map((r) => r.id));
   }
 
@@ -137,8 +137,13 @@ export class BoardBridge implements Bridge, BridgeHelper {
     }
     const func = this.runner.resolve(name);
     if (func === undefined) return false;
-    if (!this.board.post({ id: request.id, appId: caller.appId, func, funcPtr, input: request.input })) return false;
-    this.board.wakeIdle();
+    const ahead = this.board.post({ id: request.id, appId: caller.appId, func, funcPtr, input: request.input });
+    if (ahead < 0) return false;
+    // A lone call is usually awaited next, and then run right here: waking a worker
+    // for it would cost more CPU than it saves. With calls ahead of it, another worker
+    // helps now; a lone call the chainer leaves waiting is handed out by the pool's
+    // watch (pool.ts) within a few milliseconds.
+    if (ahead > 0) this.board.wakeIdle();
     return true;
   }
 

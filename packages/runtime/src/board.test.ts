@@ -1,7 +1,8 @@
 // The call board's slot and queue protocol, on one thread (the runtime's chaining tests
 // run it across workers).
 import { describe, expect, it } from 'vitest';
-import { CallBoard, SLOT_DATA_BYTES, type BoardCall } from './board.js';
+import { CallBoard, SLOT_DATA_BYTES, packResults, type BoardCall } from './board.js';
+import { BoardResults } from './board-results.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const text = (data: Uint8Array) => new TextDecoder().decode(data);
@@ -10,7 +11,7 @@ const call = (id: number, input = '', funcPtr = -1): BoardCall => ({ id, appId: 
 describe('call board', () => {
   it('hands a queued call to the awaiter that claims it, then answers its result from the slot', () => {
     const board = new CallBoard(CallBoard.create(2, 16));
-    expect(board.post(call(5, 'in', 3))).toBe(true);
+    expect(board.post(call(5, 'in', 3))).toBe(0);
     const found = board.lookup(5, 1);
     expect(found.kind).toBe('claimed');
     if (found.kind !== 'claimed') return;
@@ -28,7 +29,7 @@ describe('call board', () => {
 
   it('queues first in, first out and skips calls their awaiters claimed directly', () => {
     const board = new CallBoard(CallBoard.create(1, 16));
-    for (const id of [1, 2, 3]) expect(board.post(call(id, `${id}`))).toBe(true);
+    expect([1, 2, 3].map((id) => board.post(call(id, `${id}`)))).toEqual([0, 1, 2]);
     expect(board.lookup(2, 1).kind).toBe('claimed');
     expect(board.callIn(board.take(1)).id).toBe(1);
     expect(board.callIn(board.take(1)).id).toBe(3);
@@ -38,16 +39,16 @@ describe('call board', () => {
 
   it('reuses a slot only once its result was reported; the old id is then gone from the board', () => {
     const board = new CallBoard(CallBoard.create(1, 4));
-    expect(board.post(call(1))).toBe(true);
+    expect(board.post(call(1))).toBe(0);
     // 5 maps to the same slot as 1 (4 slots): in use while 1 is queued, running or unreported.
-    expect(board.post(call(5))).toBe(false);
+    expect(board.post(call(5))).toBe(-1);
     const slot = board.take(1);
-    expect(board.post(call(5))).toBe(false);
+    expect(board.post(call(5))).toBe(-1);
     board.finish(slot, 1, { id: 1, returnValue: 0, output: bytes('one') });
-    expect(board.post(call(5))).toBe(false);
+    expect(board.post(call(5))).toBe(-1);
     board.reported([1]);
     expect(board.holds(1)).toBe(true);
-    expect(board.post(call(5, 'five'))).toBe(true);
+    expect(board.post(call(5, 'five'))).toBe(0);
     expect(board.holds(1)).toBe(false);
     expect(board.lookup(1, 1).kind).toBe('absent');
     expect(board.callIn(board.take(1)).input).toEqual(bytes('five'));
@@ -55,8 +56,8 @@ describe('call board', () => {
 
   it('leaves big inputs to the main thread and marks big outputs as reported there', () => {
     const board = new CallBoard(CallBoard.create(1, 4));
-    expect(board.post(call(1, 'x'.repeat(SLOT_DATA_BYTES + 1)))).toBe(false);
-    expect(board.post(call(1, 'x'.repeat(SLOT_DATA_BYTES)))).toBe(true);
+    expect(board.post(call(1, 'x'.repeat(SLOT_DATA_BYTES + 1)))).toBe(-1);
+    expect(board.post(call(1, 'x'.repeat(SLOT_DATA_BYTES)))).toBe(0);
     const slot = board.take(1);
     expect(board.finish(slot, 1, { id: 1, returnValue: 0, output: new Uint8Array(SLOT_DATA_BYTES + 1) })).toBe('remote');
     // While its result is written (and posted) it still counts as running.
@@ -80,15 +81,22 @@ describe('call board', () => {
   });
 
   it('drops stale queue entries when the ring is full instead of refusing calls', () => {
-    const board = new CallBoard(CallBoard.create(1, 4));
-    for (let id = 1; id <= 12; id++) {
-      expect(board.post(call(id))).toBe(true);
+    const board = new CallBoard(CallBoard.create(1, 8));
+    const claim = (id: number) => {
       const found = board.lookup(id, 1);
       expect(found.kind).toBe('claimed');
       if (found.kind === 'claimed') board.finish(found.slot, 1, { id, returnValue: 0, output: bytes('') });
       board.reported([id]);
+    };
+    // The newest entry leaves the queue with its direct claim; an older one stays, stale.
+    for (let id = 1; id <= 24; id += 2) {
+      expect(board.post(call(id))).toBeGreaterThanOrEqual(0);
+      expect(board.post(call(id + 1))).toBeGreaterThanOrEqual(1);
+      claim(id);
+      claim(id + 1);
     }
     expect(board.take(1)).toBe(-1);
+    expect(board.hasQueued()).toBe(false);
   });
 
   it('fails the calls a dead worker had claimed and keeps the results it had not reported', () => {
@@ -107,7 +115,7 @@ describe('call board', () => {
     // The dead worker can no longer write into a slot taken from it; the queued call stays.
     expect(board.finish(running, 4, { id: 1, returnValue: 0, output: bytes('late') })).toBe('lost');
     expect(board.callIn(board.take(1)).id).toBe(3);
-    expect(board.post(call(9))).toBe(true);
+    expect(board.post(call(9))).toBe(0);
   });
 
   it('rings one idle worker per call queued', () => {
@@ -119,5 +127,32 @@ describe('call board', () => {
     board.wakeIdle();
     board.wakeIdle();
     expect([0, 1, 2].map((w) => board.doorValue(w) - before[w]!)).toEqual([0, 1, 1]);
+  });
+});
+
+describe('board results on the main thread', () => {
+  it('answers each id from its packed batch and keeps only the newest results past the limit', () => {
+    const store = new BoardResults(4);
+    const batch = (ids: number[]) => packResults(ids.map((id) => ({ id, returnValue: id % 3, output: bytes(`out${id}`.repeat(id % 2)) })));
+    expect([...store.add(batch([1, 2, 3]))]).toEqual([1, 2, 3]);
+    expect(store.add(batch([0xfffffffe, 5]))).toEqual(new Uint32Array([0xfffffffe, 5]));
+    const seen = (id: number) => {
+      const r = store.get(id);
+      return r && [r.returnValue, text(r.output)];
+    };
+    expect(seen(1)).toEqual([1, 'out1']);
+    expect(seen(2)).toEqual([2, '']);
+    expect(seen(0xfffffffe)).toEqual([0xfffffffe % 3, '']);
+    expect(seen(5)).toEqual([2, 'out5']);
+    // At least 4 results stay, dropped a whole batch at a time, oldest first.
+    store.add(batch([7]));
+    expect(seen(1)).toEqual([1, 'out1']);
+    store.add(batch([8, 9]));
+    expect(seen(1)).toBeUndefined();
+    expect(seen(3)).toBeUndefined();
+    expect(seen(5)).toEqual([2, 'out5']);
+    expect(seen(7)).toEqual([1, 'out7']);
+    expect(seen(9)).toEqual([0, 'out9']);
+    expect(seen(10)).toBeUndefined();
   });
 });

@@ -67,6 +67,29 @@ export interface BoardResult {
   readonly output: Uint8Array;
 }
 
+/** Results as posted to the main thread: [id, return value, output length] per result, outputs back to back. */
+export interface PackedResults {
+  readonly heads: Int32Array;
+  readonly bytes: Uint8Array;
+}
+
+/** Packs results into two arrays (one structured clone of two buffers, not one per output). */
+export function packResults(results: readonly BoardResult[]): PackedResults {
+  const heads = new Int32Array(results.length * 3);
+  let size = 0;
+  for (const r of results) size += r.output.length;
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  results.forEach((r, i) => {
+    heads[i * 3] = r.id | 0;
+    heads[i * 3 + 1] = r.returnValue | 0;
+    heads[i * 3 + 2] = r.output.length;
+    bytes.set(r.output, at);
+    at += r.output.length;
+  });
+  return { heads, bytes };
+}
+
 /** What an await found on the board. */
 export type BoardLookup =
   /** Not on the board (never was, or its slot was reused): ask the main thread. */
@@ -187,17 +210,18 @@ export class CallBoard {
   }
 
   /**
-   * Writes a call into its slot and queues it. False when its slot is in use or the
-   * queue is full, or the input does not fit: the caller takes the main thread's path.
+   * Writes a call into its slot and queues it: answers how many queue entries were
+   * ahead of it (some may be stale), or -1 when its slot is in use, the queue is full or
+   * the input does not fit (the caller then takes the main thread's path).
    */
-  post(call: BoardCall): boolean {
-    if (call.input.length > SLOT_DATA_BYTES) return false;
+  post(call: BoardCall): number {
+    if (call.input.length > SLOT_DATA_BYTES) return -1;
     const slot = this.#slotOf(call.id);
     const state = slot + STATE;
     const now = Atomics.load(this.#i32, state);
     const kind = now & 15;
     const reusable = kind === SLOT.free || ((kind === SLOT.done || kind === SLOT.doneRemote) && Atomics.load(this.#i32, slot + REPORTED) === 1);
-    if (!reusable || Atomics.compareExchange(this.#i32, state, now, SLOT.writing) !== now) return false;
+    if (!reusable || Atomics.compareExchange(this.#i32, state, now, SLOT.writing) !== now) return -1;
     const i32 = this.#i32;
     i32[slot + ID] = call.id | 0;
     i32[slot + APP_ID] = call.appId | 0;
@@ -209,7 +233,7 @@ export class CallBoard {
     i32[slot + REMOTE_WAITER] = 0;
     this.#u8.set(call.input, slot * 4 + SLOT_HEADER_BYTES);
     this.#lock();
-    let queued = false;
+    let ahead = -1;
     try {
       let head = i32[HEAD]!;
       const tail = i32[TAIL]!;
@@ -220,13 +244,13 @@ export class CallBoard {
         i32[this.#ringBase + (tail & (this.#ring - 1))] = call.id | 0;
         Atomics.store(i32, state, SLOT.queued);
         Atomics.store(i32, TAIL, (tail + 1) | 0);
-        queued = true;
+        ahead = (tail - head) | 0;
       }
     } finally {
       this.#unlock();
     }
-    if (!queued) Atomics.store(i32, state, SLOT.free);
-    return queued;
+    if (ahead < 0) Atomics.store(i32, state, SLOT.free);
+    return ahead;
   }
 
   /** Claims the oldest queued call for worker `tag`: its slot, or -1 if none. */
@@ -265,7 +289,10 @@ export class CallBoard {
       if (kind === SLOT.queued) {
         // Only a queued slot can be claimed, and a queued slot is never reused: a
         // successful swap claims this very call.
-        if (Atomics.compareExchange(i32, slot + STATE, SLOT.queued, claimedBy(tag)) === SLOT.queued) return { kind: 'claimed', slot };
+        if (Atomics.compareExchange(i32, slot + STATE, SLOT.queued, claimedBy(tag)) === SLOT.queued) {
+          this.#dropLast(id);
+          return { kind: 'claimed', slot };
+        }
         continue;
       }
       // Claimed, or its result being written by the worker that ran it.
@@ -375,6 +402,15 @@ export class CallBoard {
       }
     }
     return out;
+  }
+
+  /** Removes the queue's newest entry if it is `id` (claimed directly by its awaiter). */
+  #dropLast(id: number): void {
+    const i32 = this.#i32;
+    this.#lock();
+    const tail = i32[TAIL]!;
+    if (tail !== i32[HEAD] && i32[this.#ringBase + ((tail - 1) & (this.#ring - 1))] === (id | 0)) Atomics.store(i32, TAIL, (tail - 1) | 0);
+    this.#unlock();
   }
 
   #slotOf(id: number): number {

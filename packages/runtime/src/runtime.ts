@@ -6,7 +6,8 @@ import { basename } from 'node:path';
 import { DEFAULT_PACKAGES } from '@faasm/abi';
 import { CHAIN_SERVICES, ChainScheduler, type AwaitRequest, type CallResult as ChainResult, type ChainedCall } from '@faasm/functions';
 import { StateHost, type StateStore } from '@faasm/state';
-import type { BoardResult } from './board.js';
+import { packResults, type BoardResult, type PackedResults } from './board.js';
+import { BoardResults } from './board-results.js';
 import { BOARD_RESULTS } from './board-bridge.js';
 import { takeId, type BridgeHandler } from './bridge.js';
 import type { CallRequest, CallResult } from './faaslet.js';
@@ -170,8 +171,11 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const store = ownedStore ?? (options.state && 'store' in options.state ? options.state.store : undefined);
   const stateHost = new StateHost(store ? { store } : {});
 
-  const boardResults = (results: readonly BoardResult[]): void => {
-    for (const r of results) scheduler.complete(r.id, { returnValue: r.returnValue, output: r.output });
+  // Results of calls run on the board: kept here, and handed to the scheduler for the
+  // awaits it was asked to track.
+  const boardStore = new BoardResults();
+  const boardResults = (packed: PackedResults): void => {
+    for (const id of boardStore.add(packed)) if (scheduler.has(id)) scheduler.complete(id, boardStore.get(id)!);
   };
   const chainHandlers = scheduler.handlers();
   const handlers = new Map<string, BridgeHandler>([
@@ -181,7 +185,11 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
       CHAIN_SERVICES.await,
       ((request: AwaitRequest) => {
         const id = request.id >>> 0;
-        if (!scheduler.has(id) && pool.board.holds(id)) scheduler.track(id);
+        if (!scheduler.has(id)) {
+          const stored = boardStore.get(id);
+          if (stored) return request.output ? { returnValue: stored.returnValue, output: stored.output } : { returnValue: stored.returnValue };
+          if (pool.board.holds(id)) scheduler.track(id);
+        }
         return scheduler.await(request);
       }) as BridgeHandler,
     ],
@@ -197,7 +205,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     ids: idCounter,
     // A chained call with a timeout is watched from here (its worker is replaced when
     // it expires): those keep the main thread's path.
-    ...(options.timeoutMs === undefined ? { board: { packageOptions: basePackageOptions, lost: boardResults } } : {}),
+    ...(options.timeoutMs === undefined ? { board: { packageOptions: basePackageOptions, lost: (results: BoardResult[]) => boardResults(packResults(results)) } } : {}),
   });
 
   return {
