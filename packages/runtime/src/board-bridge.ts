@@ -18,9 +18,11 @@ const AWAIT_SPINS = 20_000;
 /** What the worker provides: function lookup and running a claimed call in place. */
 export interface BoardRunner {
   /** The pool's index of `user/function`, if the pool announced it. */
-  resolve(name: string): number | undefined;
+  resolve(user: string, fn: string): number | undefined;
   /** Runs a claimed call as a nested task (synchronously, inside a blocked call). */
   runNested(call: BoardCall): BoardResult;
+  /** Asks the main thread to watch for calls left queued (see `CallBoard.requestWatch`). */
+  wantWatch(): void;
 }
 
 /**
@@ -34,6 +36,7 @@ export interface BoardRunner {
  */
 export class BoardBridge implements Bridge, BridgeHelper {
   #inner: WorkerBridge | undefined;
+  #nextId: (() => number) | undefined;
   #pending: BoardResult[] = [];
 
   constructor(
@@ -46,6 +49,7 @@ export class BoardBridge implements Bridge, BridgeHelper {
   /** The bridge to the main thread (constructed with this object as its helper). */
   attach(inner: WorkerBridge): void {
     this.#inner = inner;
+    this.#nextId = inner.nextId;
   }
 
   get #main(): WorkerBridge {
@@ -54,7 +58,7 @@ export class BoardBridge implements Bridge, BridgeHelper {
   }
 
   get nextId(): (() => number) | undefined {
-    return this.#main.nextId;
+    return this.#nextId;
   }
 
   post(service: string, request: unknown): void {
@@ -125,25 +129,26 @@ export class BoardBridge implements Bridge, BridgeHelper {
     // Python calls, and calls whose id the main thread gives, keep the main thread's path.
     if (request.id === undefined || request.kind === 'py') return false;
     const { caller } = request;
-    let name: string;
+    let fn: string;
     let funcPtr = -1;
     if (request.kind === 'ptr') {
       if (request.funcPtr === undefined) return false;
-      name = `${caller.user}/${caller.function}`;
+      fn = caller.function;
       funcPtr = request.funcPtr >>> 0;
     } else {
       if (!request.function) return false;
-      name = `${caller.user}/${request.function}`;
+      fn = request.function;
     }
-    const func = this.runner.resolve(name);
+    const func = this.runner.resolve(caller.user, fn);
     if (func === undefined) return false;
     const ahead = this.board.post({ id: request.id, appId: caller.appId, func, funcPtr, input: request.input });
     if (ahead < 0) return false;
     // A lone call is usually awaited next, and then run right here: waking a worker
     // for it would cost more CPU than it saves. With calls ahead of it, another worker
     // helps now; a lone call the chainer leaves waiting is handed out by the pool's
-    // watch (pool.ts) within a few milliseconds.
+    // watch (pool.ts) within a few milliseconds (asked for once while workers are busy).
     if (ahead > 0) this.board.wakeIdle();
+    else if (this.board.requestWatch()) this.runner.wantWatch();
     return true;
   }
 

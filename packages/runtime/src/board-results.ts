@@ -13,18 +13,27 @@ interface Batch {
 /**
  * The main thread's record of board calls' results, for awaits that reach it (the
  * call's slot was reused, or an await outlived the board's spin). Results stay in the
- * packed batches they arrived in, indexed by id to a sequence number: no object per
- * result, so keeping at least the last 100,000 results (as the scheduler does for its own
- * calls) costs the main thread's garbage collector little — one object per call
- * made that collector the main thread's largest cost (measured).
+ * packed batches they arrived in; an id maps to its result's sequence number through
+ * two typed arrays indexed by `id % capacity` (ids come from one counter, so the
+ * latest `capacity` ids never collide). No object and no Map entry per result: one
+ * object per call made the garbage collector the main thread's largest cost, and a
+ * Map of 100,000 ids its next (measured).
  */
 export class BoardResults {
-  readonly #index = new Map<number, number>();
+  readonly #ids: Uint32Array;
+  readonly #seqs: Float64Array;
+  readonly #mask: number;
   readonly #batches: Batch[] = [];
   #next = 0;
   #kept = 0;
 
-  constructor(private readonly retain = 100_000) {}
+  /** Keeps at least the last `retain` results (rounded up to a power of two), as the scheduler does for its own calls. */
+  constructor(retain = 100_000) {
+    const capacity = 2 ** Math.ceil(Math.log2(Math.max(2, retain)));
+    this.#ids = new Uint32Array(capacity);
+    this.#seqs = new Float64Array(capacity).fill(-1);
+    this.#mask = capacity - 1;
+  }
 
   /** Records a batch; answers the ids it holds. */
   add(packed: PackedResults): Uint32Array {
@@ -33,21 +42,28 @@ export class BoardResults {
     const starts = new Uint32Array(count + 1);
     const ids = new Uint32Array(count);
     for (let i = 0; i < count; i++) {
+      const id = heads[i * 3]! >>> 0;
       starts[i + 1] = starts[i]! + heads[i * 3 + 2]!;
-      ids[i] = heads[i * 3]! >>> 0;
-      this.#index.set(ids[i]!, this.#next + i);
+      ids[i] = id;
+      this.#ids[id & this.#mask] = id;
+      this.#seqs[id & this.#mask] = this.#next + i;
     }
     this.#batches.push({ first: this.#next, heads, bytes, starts });
     this.#next += count;
     this.#kept += count;
-    while (this.#batches.length > 1 && this.#kept - this.#batches[0]!.heads.length / 3 >= this.retain) this.#evict();
+    const capacity = this.#mask + 1;
+    while (this.#batches.length > 1 && this.#kept - this.#batches[0]!.heads.length / 3 >= capacity) {
+      this.#kept -= this.#batches.shift()!.heads.length / 3;
+    }
     return ids;
   }
 
   get(id: number): CallResult | undefined {
-    const seq = this.#index.get(id >>> 0);
-    if (seq === undefined) return undefined;
+    id >>>= 0;
+    const at = id & this.#mask;
+    const seq = this.#seqs[at]!;
     const batches = this.#batches;
+    if (this.#ids[at] !== id || seq < 0 || batches.length === 0 || seq < batches[0]!.first) return undefined;
     let lo = 0;
     let hi = batches.length - 1;
     while (lo < hi) {
@@ -58,15 +74,5 @@ export class BoardResults {
     const batch = batches[lo]!;
     const i = seq - batch.first;
     return { returnValue: batch.heads[i * 3 + 1]!, output: batch.bytes.subarray(batch.starts[i]!, batch.starts[i + 1]!) };
-  }
-
-  #evict(): void {
-    const batch = this.#batches.shift()!;
-    const count = batch.heads.length / 3;
-    for (let i = 0; i < count; i++) {
-      const id = batch.heads[i * 3]! >>> 0;
-      if (this.#index.get(id) === batch.first + i) this.#index.delete(id);
-    }
-    this.#kept -= count;
   }
 }

@@ -25,12 +25,14 @@
 /** Slot kinds (low 4 bits of the state word). */
 export const SLOT = { free: 0, writing: 1, queued: 2, claimed: 3, done: 4, doneRemote: 5 } as const;
 
-const HEADER_WORDS = 4;
+const HEADER_WORDS = 8;
 const LOCK = 0;
 const HEAD = 1;
 const TAIL = 2;
 /** 1 while the main thread's pool has tasks queued (workers leaving board work tell it). */
 const MAIN_QUEUED = 3;
+/** 1 while the main thread watches for calls left queued (pool.ts), or has been asked to. */
+const WATCH = 4;
 
 /** Slot fields (Int32 words from the slot's start). */
 const STATE = 0;
@@ -200,6 +202,16 @@ export class CallBoard {
   /** The main thread has tasks queued (true) or none. */
   setMainQueued(queued: boolean): void {
     Atomics.store(this.#i32, MAIN_QUEUED, queued ? 1 : 0);
+  }
+
+  /** Asks for the main thread's watch: true if it was not running nor asked for (the caller asks). */
+  requestWatch(): boolean {
+    return Atomics.load(this.#i32, WATCH) === 0 && Atomics.compareExchange(this.#i32, WATCH, 0, 1) === 0;
+  }
+
+  /** The watch starts (true) or stops (main thread). */
+  setWatch(on: boolean): void {
+    Atomics.store(this.#i32, WATCH, on ? 1 : 0);
   }
 
   // ---- the queue ----

@@ -83,6 +83,14 @@ describe('chaining through the worker pool', () => {
     }
   });
 
+  it('starts a lone chained call in another worker while its chainer keeps busy', async () => {
+    // The caller chains one call and, before awaiting it, waits (bounded) for the state
+    // flag the callee sets: only a callee running concurrently can set it.
+    const result = await runtime.invoke(await flagGuest());
+    expect(result.error).toBeUndefined();
+    expect(result.output.toString()).toBe('concurrent');
+  });
+
   it('awaits a chained call another worker is running', async () => {
     // The caller keeps busy long enough for the idle worker to take the call it chained.
     const result = await runtime.invoke(await slowCalleeGuest(), { input: '300000000' });
@@ -165,4 +173,41 @@ async function slowCalleeGuest(): Promise<Uint8Array> {
       (call $spin (i32.const 200000000))
       (i32.store8 (i32.const 0) (i32.add (i32.const 48) (call $await (local.get $id))))
       (call $write (i32.const 0) (i32.const 1))))`);
+}
+
+/**
+ * Sets state "flag" to 0, chains table entry 1 (which sets it to 1), polls the flag up
+ * to 3,000,000 times, awaits, and outputs "concurrent" if it saw the flag set first.
+ */
+async function flagGuest(): Promise<Uint8Array> {
+  const { parse } = await import('@bytecodealliance/jco');
+  return parse(`(module
+    (import "env" "__faasm_write_output" (func $write (param i32 i32)))
+    (import "env" "__faasm_chain_ptr" (func $chain (param i32 i32 i32) (result i32)))
+    (import "env" "__faasm_await_call" (func $await (param i32) (result i32)))
+    (import "env" "__faasm_read_state" (func $readState (param i32 i32 i32) (result i32)))
+    (import "env" "__faasm_write_state" (func $writeState (param i32 i32 i32)))
+    (memory (export "memory") 1)
+    (table (export "__indirect_function_table") 2 funcref)
+    (elem (i32.const 1) $setFlag)
+    (data (i32.const 16) "flag\\00")
+    (data (i32.const 64) "concurrentserial")
+    (func $setFlag (result i32)
+      (i32.store8 (i32.const 32) (i32.const 1))
+      (call $writeState (i32.const 16) (i32.const 32) (i32.const 1))
+      (i32.const 0))
+    (func (export "_start")
+      (local $id i32) (local $i i32)
+      (call $writeState (i32.const 16) (i32.const 32) (i32.const 1))
+      (local.set $id (call $chain (i32.const 1) (i32.const 0) (i32.const 0)))
+      (block $seen
+        (loop $poll
+          (drop (call $readState (i32.const 16) (i32.const 48) (i32.const 1)))
+          (br_if $seen (i32.load8_u (i32.const 48)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $poll (i32.lt_u (local.get $i) (i32.const 3000000)))))
+      (drop (call $await (local.get $id)))
+      (if (i32.load8_u (i32.const 48))
+        (then (call $write (i32.const 64) (i32.const 10)))
+        (else (call $write (i32.const 74) (i32.const 6))))))`);
 }

@@ -24,7 +24,9 @@ export type TaskOutcome = { readonly result: CallResult } | { readonly error: st
 export type FromWorker =
   | { readonly kind: 'done'; readonly taskId: number; readonly outcome: TaskOutcome }
   /** The worker finished board work while the pool had tasks queued. */
-  | { readonly kind: 'free' };
+  | { readonly kind: 'free' }
+  /** A Faaslet left a chained call queued without waking a worker: watch the board. */
+  | { readonly kind: 'watch' };
 
 /** Main → worker on the control port: a function the pool knows (board calls name it by index). */
 export interface ControlMessage {

@@ -29,7 +29,8 @@ const packages = await loadPackages(data.packages);
 const modules = new Map<string, LoadedModule>();
 /** Functions the pool announced, by index and by `user/function`. */
 const functions: Array<Omit<ControlMessage, 'loaded'>> = [];
-const functionIndex = new Map<string, number>();
+/** Function indices by user, then function (no string built per chained call). */
+const functionIndex = new Map<string, Map<string, number>>();
 const board = new CallBoard(data.board);
 
 /** Takes the pool's announcements (functions, modules) posted so far. */
@@ -38,11 +39,13 @@ function drainControl(): void {
     const { loaded, ...fn } = received.message as ControlMessage;
     if (loaded) modules.set(fn.moduleKey, loaded);
     functions[fn.index] = fn;
-    functionIndex.set(`${fn.user}/${fn.function}`, fn.index);
+    let byFunction = functionIndex.get(fn.user);
+    if (!byFunction) functionIndex.set(fn.user, (byFunction = new Map()));
+    byFunction.set(fn.function, fn.index);
   }
 }
-/** Warm Faaslets per (module, options); `busy` ones are mid-call lower in the stack. */
-const warm = new Map<string, Array<{ faaslet: Faaslet; busy: boolean }>>();
+/** Warm Faaslets per module, then options; `busy` ones are mid-call lower in the stack. */
+const warm = new Map<string, Map<string, Array<{ faaslet: Faaslet; busy: boolean }>>>();
 
 /** The warm Faaslet for a task: one not already mid-call lower in this worker's stack. */
 function faasletFor(task: TaskMessage): { faaslet: Faaslet; busy: boolean } {
@@ -50,10 +53,17 @@ function faasletFor(task: TaskMessage): { faaslet: Faaslet; busy: boolean } {
   if (!modules.has(task.moduleKey)) drainControl();
   const loaded = modules.get(task.moduleKey);
   if (!loaded) throw new Error(`module ${task.moduleKey} was never sent to this worker`);
-  const key = `${task.moduleKey}:${task.optionsKey}`;
-  let slots = warm.get(key);
-  if (!slots) warm.set(key, (slots = []));
-  let slot = slots.find((s) => !s.busy);
+  let byOptions = warm.get(task.moduleKey);
+  if (!byOptions) warm.set(task.moduleKey, (byOptions = new Map()));
+  let slots = byOptions.get(task.optionsKey);
+  if (!slots) byOptions.set(task.optionsKey, (slots = []));
+  let slot: { faaslet: Faaslet; busy: boolean } | undefined;
+  for (const s of slots) {
+    if (!s.busy) {
+      slot = s;
+      break;
+    }
+  }
   if (!slot) {
     const prepare = (host: FaasletHost) => {
       // Rank 0's MPI_Init starts the other ranks from the same module and options.
@@ -176,10 +186,15 @@ async function runBoardCall(slot: number): Promise<void> {
 }
 
 const bridge = new BoardBridge(board, { index: data.index, tag: data.tag }, {
-  resolve(name) {
+  resolve(user, fn) {
     if (!data.chain) return undefined;
-    if (!functionIndex.has(name)) drainControl();
-    return functionIndex.get(name);
+    const known = functionIndex.get(user)?.get(fn);
+    if (known !== undefined) return known;
+    drainControl();
+    return functionIndex.get(user)?.get(fn);
+  },
+  wantWatch() {
+    port.postMessage({ kind: 'watch' } satisfies FromWorker);
   },
   runNested(call) {
     let task: TaskMessage;
