@@ -99,6 +99,28 @@ describe('chaining through the worker pool', () => {
   });
 });
 
+describe('chaining when a caller times out', () => {
+  it('replaces the worker of a caller that timed out (running its callee, or waiting for it) and keeps chaining', async () => {
+    const runtime = await createRuntime({ workers: 2, stdout: 'capture' });
+    try {
+      // Awaiting at once, the caller runs its callee itself; keeping busy first, another worker does.
+      for (const guest of [await slowCalleeGuest(0), await slowCalleeGuest()]) {
+        await expect(runtime.invoke(guest, { input: '1000000000', timeoutMs: 100 })).rejects.toThrow('call timed out after 100 ms');
+        expect(runtime.workers).toBe(2);
+      }
+      const slow = await slowCalleeGuest();
+      for (const input of ['hello', 'x'.repeat(300)]) {
+        const echoed = await runtime.invoke(await echoThirtyGuest(), { input });
+        expect(echoed.output.toString()).toBe(input.repeat(30));
+      }
+      const again = await runtime.invoke(slow, { input: '1000' });
+      expect(again.output.toString()).toBe('7');
+    } finally {
+      await runtime.close();
+    }
+  });
+});
+
 describe('chaining with a short await timeout', () => {
   it('answers 1 when the awaited call, running in another worker, outlives the timeout', async () => {
     const runtime = await createRuntime({ workers: 2, stdout: 'capture', awaitTimeoutMs: 50 });
@@ -148,9 +170,9 @@ async function echoThirtyGuest(): Promise<Uint8Array> {
 
 /**
  * Chains its table entry 1 by pointer (input: the callee's spin count; it returns 7),
- * spins 2e8 iterations itself, awaits, and outputs the return value as one digit.
+ * spins `callerSpins` iterations itself, awaits, and outputs the return value as one digit.
  */
-async function slowCalleeGuest(): Promise<Uint8Array> {
+async function slowCalleeGuest(callerSpins = 200_000_000): Promise<Uint8Array> {
   const { parse } = await import('@bytecodealliance/jco');
   return parse(`(module
     (import "env" "__faasm_read_input" (func $read (param i32 i32) (result i32)))
@@ -170,7 +192,7 @@ async function slowCalleeGuest(): Promise<Uint8Array> {
     (func (export "_start")
       (local $id i32)
       (local.set $id (call $chain (i32.const 1) (i32.const 64) (call $read (i32.const 64) (i32.const 32))))
-      (call $spin (i32.const 200000000))
+      (call $spin (i32.const ${callerSpins}))
       (i32.store8 (i32.const 0) (i32.add (i32.const 48) (call $await (local.get $id))))
       (call $write (i32.const 0) (i32.const 1))))`);
 }
