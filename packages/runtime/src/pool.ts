@@ -169,7 +169,9 @@ export class WorkerPool {
     const id = this.#nextWorkerId++;
     const index = this.#freeIndices.pop()!;
     const board = this.#board;
+    // A dead predecessor's flags go with it.
     board.setIdle(index, false);
+    board.setBusy(index, false);
     const workerData: PoolWorkerData = {
       packages: this.options.packages,
       bridgePort: port2,
