@@ -92,10 +92,7 @@ export async function bench() {
     if (r.returnValue !== 0) throw new Error(`chain_loop ${input} failed: ${r.error ?? r.output}`);
     return Number(r.output.toString());
   };
-  // Warm up: V8 optimizes the per-call path (chain, board, nested Faaslet call) only after
-  // a few thousand round trips (measured: ~60-90 µs per round trip in the first thousand,
-  // ~15 µs from the fifth on); the rows report the steady state.
-  await guestUs('seq 5000');
+  await guestUs('seq 500');
   const sequential = 3000;
   const roundTrip = (await guestUs(`seq ${sequential}`)) / sequential;
   const fan = 10000;
