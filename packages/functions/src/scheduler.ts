@@ -124,10 +124,9 @@ export class ChainScheduler {
   track(id: number): void {
     id >>>= 0;
     if (this.#calls.has(id)) return;
-    const entry: Entry = { result: undefined, done: Promise.resolve({ returnValue: 1, output: new Uint8Array(0) }) };
-    entry.done = new Promise<CallResult>((resolve) => {
-      entry.settle = (result) => resolve(this.#finish(id, entry, result));
-    });
+    let resolve: (result: CallResult) => void = () => {};
+    const done = new Promise<CallResult>((r) => (resolve = r));
+    const entry: Entry = { result: undefined, done, settle: (result) => resolve(this.#finish(id, entry, result)) };
     this.#calls.set(id, entry);
   }
 
