@@ -90,6 +90,25 @@ describe('ChainScheduler', () => {
     expect(blocked).toEqual([1, -1]);
   });
 
+  it('tracks calls run outside the invoker: awaits wait for complete, with the usual timeout', async () => {
+    const scheduler = new ChainScheduler(() => ok('never used'), { timeoutMs: 20 });
+    expect(scheduler.has(5)).toBe(false);
+    scheduler.track(5);
+    expect(scheduler.has(5)).toBe(true);
+    const waiting = scheduler.await({ id: 5, output: true });
+    expect(waiting).toBeInstanceOf(Promise);
+    scheduler.complete(5, { returnValue: 2, output: enc.encode('five') });
+    expect(await waiting).toEqual({ returnValue: 2, output: enc.encode('five') });
+    // The first result stays; an untracked id completes at once; a tracked one never completed times out.
+    scheduler.complete(5, { returnValue: 0, output: enc.encode('again') });
+    scheduler.complete(6, { returnValue: 0, output: enc.encode('six') });
+    expect(scheduler.await({ id: 5, output: false })).toEqual({ returnValue: 2 });
+    expect(scheduler.await({ id: 6, output: true })).toEqual({ returnValue: 0, output: enc.encode('six') });
+    scheduler.track(7);
+    const late = (await scheduler.await({ id: 7, output: false })) as AwaitResponse;
+    expect([late.returnValue, late.error]).toEqual([1, 'call 7 timed out after 20 ms']);
+  });
+
   it('an invoker that throws or rejects gives return value 1', async () => {
     const scheduler = new ChainScheduler((call) => {
       if (call.message.function === 'throws') throw new Error('no such function');

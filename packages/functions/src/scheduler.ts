@@ -27,6 +27,8 @@ export interface ChainSchedulerOptions {
 interface Entry {
   result: CallResult | undefined;
   done: Promise<CallResult>;
+  /** Settles a call tracked with `track` (it runs outside the invoker). */
+  settle?: (result: CallResult) => void;
 }
 
 const ENCODER = new TextEncoder();
@@ -115,15 +117,49 @@ export class ChainScheduler {
     }
   }
 
+  /**
+   * Registers a call that runs outside the invoker (the runtime scheduled it between
+   * its workers): awaits of `id` wait until `complete(id, …)`. No-op for a known id.
+   */
+  track(id: number): void {
+    id >>>= 0;
+    if (this.#calls.has(id)) return;
+    let resolve: (result: CallResult) => void = () => {};
+    const done = new Promise<CallResult>((r) => (resolve = r));
+    const entry: Entry = { result: undefined, done, settle: (result) => resolve(this.#finish(id, entry, result)) };
+    this.#calls.set(id, entry);
+  }
+
+  /** The result of a call that ran outside the invoker (tracked or not); a finished call keeps its first result. */
+  complete(id: number, result: CallResult): void {
+    id >>>= 0;
+    const entry = this.#calls.get(id);
+    if (entry?.result) return;
+    if (entry?.settle) {
+      entry.settle(result);
+      return;
+    }
+    const finished: Entry = { result: undefined, done: Promise.resolve(result) };
+    this.#calls.set(id, finished);
+    this.#finish(id, finished, result);
+  }
+
+  /** Whether `id` is a call this scheduler knows (running or finished and retained). */
+  has(id: number): boolean {
+    return this.#calls.has(id >>> 0);
+  }
+
+  #finish(id: number, entry: Entry, result: CallResult): CallResult {
+    entry.result = result;
+    this.#finished.push(id);
+    while (this.#finished.length > this.#retain) this.#calls.delete(this.#finished.shift()!);
+    return result;
+  }
+
   /** Runs `call` under `id` (used for chained calls; the runtime may register its own). */
   start(id: number, call: ChainedCall): void {
     const entry: Entry = { result: undefined, done: Promise.resolve({ returnValue: 1, output: new Uint8Array(0) }) };
-    const finish = (result: CallResult): CallResult => {
-      entry.result = result;
-      this.#finished.push(id);
-      while (this.#finished.length > this.#retain) this.#calls.delete(this.#finished.shift()!);
-      return result;
-    };
+    const finish = (result: CallResult): CallResult => this.#finish(id, entry, result);
     const fail = (error: unknown): CallResult => {
       const detail = error instanceof Error ? error.message : String(error);
       return finish({ returnValue: 1, output: ENCODER.encode(`Call failed (return value=1): ${detail}`) });

@@ -15,6 +15,20 @@ export type ToWorkerBridge =
   | { readonly error: string }
   | { readonly nestedId: number; readonly nested: unknown };
 
+/**
+ * Work a blocked worker may do while it waits (the call board's queued calls), so a
+ * worker waiting for a call never idles while calls it could run are queued.
+ */
+export interface BridgeHelper {
+  /** Runs one queued task while `service` blocks: true if it ran one. */
+  help(service: string): boolean;
+  /**
+   * Announces the worker asleep in `service` (true) or awake: while asleep, whoever
+   * queues work rings the worker's counter. Answers whether work is already queued.
+   */
+  sleeping(service: string, asleep: boolean): boolean;
+}
+
 export class BridgeError extends Error {
   override readonly name = 'BridgeError';
 }
@@ -33,8 +47,9 @@ export class BridgeError extends Error {
  */
 export class WorkerBridge implements Bridge {
   readonly #posted: Int32Array;
-
+  readonly #cell: number;
   readonly #ids: Int32Array | undefined;
+  readonly #helper: BridgeHelper | undefined;
 
   constructor(
     private readonly port: MessagePort,
@@ -42,9 +57,16 @@ export class WorkerBridge implements Bridge {
     private readonly runNested?: (task: unknown) => unknown,
     /** The control plane's message-id counter, shared by every worker. */
     ids?: SharedArrayBuffer,
+    options: {
+      /** The counter's Int32 index in `counter` (default 0). */
+      readonly cell?: number;
+      readonly helper?: BridgeHelper;
+    } = {},
   ) {
     this.#posted = new Int32Array(counter);
+    this.#cell = options.cell ?? 0;
     this.#ids = ids ? new Int32Array(ids) : undefined;
+    this.#helper = options.helper;
   }
 
   post(service: string, request: unknown): void {
@@ -58,11 +80,13 @@ export class WorkerBridge implements Bridge {
 
   call(service: string, request: unknown): unknown {
     const posted = this.#posted;
+    const cell = this.#cell;
+    const helper = this.#helper;
     this.port.postMessage({ service, request } satisfies ToMain);
     for (;;) {
       // Read the counter before the port: a message posted after this load either is
       // received below or has already moved the counter, so the wait cannot miss it.
-      const seen = Atomics.load(posted, 0);
+      const seen = Atomics.load(posted, cell);
       const received = receiveMessageOnPort(this.port);
       if (received) {
         const message = received.message as ToWorkerBridge;
@@ -75,8 +99,16 @@ export class WorkerBridge implements Bridge {
         if ('error' in message) throw new BridgeError(`${service}: ${message.error}`);
         return message.value;
       }
-      for (let i = 0; i < SPIN_ITERATIONS && Atomics.load(posted, 0) === seen; i++);
-      while (Atomics.load(posted, 0) === seen) Atomics.wait(posted, 0, seen, 1000);
+      if (helper?.help(service)) continue;
+      for (let i = 0; i < SPIN_ITERATIONS && Atomics.load(posted, cell) === seen; i++);
+      if (Atomics.load(posted, cell) !== seen) continue;
+      if (helper) {
+        const queued = helper.sleeping(service, true);
+        if (!queued) while (Atomics.load(posted, cell) === seen) Atomics.wait(posted, cell, seen, 1000);
+        helper.sleeping(service, false);
+        continue;
+      }
+      while (Atomics.load(posted, cell) === seen) Atomics.wait(posted, cell, seen, 1000);
     }
   }
 }
@@ -95,6 +127,7 @@ export type BridgeHandler = (request: never, context: { readonly workerId: numbe
 /** The main thread's end of one worker's bridge. */
 export class BridgeServer {
   readonly #posted: Int32Array;
+  readonly #cell: number;
 
   constructor(
     private readonly port: MessagePort,
@@ -107,8 +140,11 @@ export class BridgeServer {
       readonly nestedResult: (nestedId: number, result: unknown) => void;
       readonly oneWayError: (service: string, error: unknown) => void;
     },
+    /** The counter's Int32 index in `counter` (default 0). */
+    cell = 0,
   ) {
     this.#posted = new Int32Array(counter);
+    this.#cell = cell;
     port.on('message', (message: ToMain) => {
       if ('nestedId' in message) {
         hooks.nestedResult(message.nestedId, message.nestedResult);
@@ -150,8 +186,8 @@ export class BridgeServer {
 
   #post(message: ToWorkerBridge): void {
     this.port.postMessage(message);
-    Atomics.add(this.#posted, 0, 1);
-    Atomics.notify(this.#posted, 0);
+    Atomics.add(this.#posted, this.#cell, 1);
+    Atomics.notify(this.#posted, this.#cell);
   }
 
   close(): void {

@@ -4,8 +4,11 @@ import { join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { basename } from 'node:path';
 import { DEFAULT_PACKAGES } from '@faasm/abi';
-import { CHAIN_SERVICES, ChainScheduler, type CallResult as ChainResult, type ChainedCall } from '@faasm/functions';
+import { CHAIN_SERVICES, ChainScheduler, type AwaitRequest, type CallResult as ChainResult, type ChainedCall } from '@faasm/functions';
 import { StateHost, type StateStore } from '@faasm/state';
+import { packResults, type BoardResult, type PackedResults } from './board.js';
+import { BoardResults } from './board-results.js';
+import { BOARD_RESULTS } from './board-bridge.js';
 import { takeId, type BridgeHandler } from './bridge.js';
 import type { CallRequest, CallResult } from './faaslet.js';
 import { ModuleCache, type LoadedModule } from './modules.js';
@@ -118,14 +121,24 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     return ['demo', `module-${loaded.key.slice(0, 12)}`];
   };
 
-  // Chained calls: the scheduler gives ids and keeps results; calls run on the pool.
+  /** Names a module by `user/function` (the first one stays) and tells the pool's workers. */
+  const remember = (user: string, fn: string, loaded: LoadedModule): void => {
+    const name = `${user}/${fn}`;
+    if (byName.has(name)) return;
+    byName.set(name, loaded);
+    pool.announce(user, fn, loaded);
+  };
+
+  // Chained calls: the scheduler gives ids and keeps results. A Faaslet chaining a
+  // function the pool knows schedules it on the call board, between workers (the
+  // scheduler hears of the result afterwards); the others run on the pool from here.
   const runChained = async (call: ChainedCall): Promise<ChainResult> => {
     if (call.memory) throw new Error('migration to another Faaslet is not supported by this runtime yet');
     const name = `${call.message.user}/${call.message.function}`;
     let loaded = byName.get(name);
     if (!loaded) {
       loaded = await modules.load(resolveTarget(name));
-      byName.set(name, loaded);
+      remember(call.message.user, call.message.function, loaded);
     }
     const result = await pool.run({
       loaded,
@@ -158,8 +171,29 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const store = ownedStore ?? (options.state && 'store' in options.state ? options.state.store : undefined);
   const stateHost = new StateHost(store ? { store } : {});
 
+  // Results of calls run on the board: kept here, and handed to the scheduler for the
+  // awaits it was asked to track.
+  const boardStore = new BoardResults();
+  const boardResults = (packed: PackedResults): void => {
+    for (const id of boardStore.add(packed)) if (scheduler.has(id)) scheduler.complete(id, boardStore.get(id)!);
+  };
+  const chainHandlers = scheduler.handlers();
   const handlers = new Map<string, BridgeHandler>([
-    ...(Object.entries(scheduler.handlers()) as Array<[string, BridgeHandler]>),
+    ...(Object.entries(chainHandlers) as Array<[string, BridgeHandler]>),
+    // An await of a board call the scheduler has not heard of yet (its result is on its way).
+    [
+      CHAIN_SERVICES.await,
+      ((request: AwaitRequest) => {
+        const id = request.id >>> 0;
+        if (!scheduler.has(id)) {
+          const stored = boardStore.get(id);
+          if (stored) return request.output ? { returnValue: stored.returnValue, output: stored.output } : { returnValue: stored.returnValue };
+          if (pool.board.holds(id)) scheduler.track(id);
+        }
+        return scheduler.await(request);
+      }) as BridgeHandler,
+    ],
+    [BOARD_RESULTS, boardResults as BridgeHandler],
     ...(Object.entries(stateHost.handlers()) as Array<[string, BridgeHandler]>),
     ...Object.entries(options.services ?? {}),
   ]);
@@ -169,6 +203,9 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     handlers,
     waitsForCalls: new Set([CHAIN_SERVICES.await, ...(options.servicesThatWaitForCalls ?? [])]),
     ids: idCounter,
+    // A chained call with a timeout is watched from here (its worker is replaced when
+    // it expires): those keep the main thread's path.
+    ...(options.timeoutMs === undefined ? { board: { packageOptions: basePackageOptions, lost: (results: BoardResult[]) => boardResults(packResults(results)) } } : {}),
   });
 
   return {
@@ -179,7 +216,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     async invoke(target, invokeOptions = {}) {
       const loaded = await modules.load(resolveTarget(target));
       const [user, fn] = nameOf(target, loaded);
-      if (!byName.has(`${user}/${fn}`)) byName.set(`${user}/${fn}`, loaded);
+      remember(user, fn, loaded);
       const perCall = invokeOptions.packageOptions || invokeOptions.mpiWorldSize !== undefined;
       const packageOptions = perCall
         ? withMpi({ ...basePackageOptions, ...invokeOptions.packageOptions }, invokeOptions.mpiWorldSize)

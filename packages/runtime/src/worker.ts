@@ -5,49 +5,65 @@
  * blocked it may run nested tasks, each on a Faaslet not already mid-call.
  */
 import { setFlagsFromString } from 'node:v8';
-import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { loadPackages, type FaasletHost } from '@faasm/abi';
 import { MPI_WORLD, MPI_WORLD_SOURCE } from '@faasm/mpi';
 import { prepareThreads, takeThreadError } from '@faasm/threads';
 import { FD_TABLE } from '@faasm/wasi';
 import { NET_BACKEND, NodeNetBackend, type PosixOptions } from '@faasm/posix';
+import { CallBoard, type BoardCall, type BoardResult } from './board.js';
+import { BoardBridge } from './board-bridge.js';
 import { WorkerBridge } from './bridge.js';
 import { Faaslet, type CallResult } from './faaslet.js';
 import type { LoadedModule } from './modules.js';
-import type { FromWorker, TaskMessage, TaskOutcome, ToWorker } from './protocol.js';
+import type { ControlMessage, FromWorker, PoolWorkerData, TaskMessage, TaskOutcome, ToWorker } from './protocol.js';
 
 // Before any wasm is compiled or tiered up in this process (ARCHITECTURE.md: Liftoff
 // loses values held across memory.atomic.wait32, and hot loops stay in the baseline
 // tier). Imports above compile no wasm.
 setFlagsFromString('--no-liftoff');
 
-interface PoolWorkerData {
-  readonly packages: readonly string[];
-  readonly bridgePort: MessagePort;
-  readonly bridgeCounter: SharedArrayBuffer;
-  /** Tasks arrive here; `taskDoor` is bumped and notified after each. */
-  readonly taskPort: MessagePort;
-  readonly taskDoor: SharedArrayBuffer;
-  /** The control plane's message-id counter. */
-  readonly ids: SharedArrayBuffer | undefined;
-}
-
 const data = workerData as PoolWorkerData;
 const port = parentPort!;
 const packages = await loadPackages(data.packages);
 const modules = new Map<string, LoadedModule>();
-/** Warm Faaslets per (module, options); `busy` ones are mid-call lower in the stack. */
-const warm = new Map<string, Array<{ faaslet: Faaslet; busy: boolean }>>();
+/** Functions the pool announced, by index and by `user/function`. */
+const functions: Array<Omit<ControlMessage, 'loaded'>> = [];
+/** Function indices by user, then function (no string built per chained call). */
+const functionIndex = new Map<string, Map<string, number>>();
+const board = new CallBoard(data.board);
+
+/** Takes the pool's announcements (functions, modules) posted so far. */
+function drainControl(): void {
+  for (let received = receiveMessageOnPort(data.controlPort); received; received = receiveMessageOnPort(data.controlPort)) {
+    const { loaded, ...fn } = received.message as ControlMessage;
+    if (loaded) modules.set(fn.moduleKey, loaded);
+    functions[fn.index] = fn;
+    let byFunction = functionIndex.get(fn.user);
+    if (!byFunction) functionIndex.set(fn.user, (byFunction = new Map()));
+    byFunction.set(fn.function, fn.index);
+  }
+}
+/** Warm Faaslets per module, then options; `busy` ones are mid-call lower in the stack. */
+const warm = new Map<string, Map<string, Array<{ faaslet: Faaslet; busy: boolean }>>>();
 
 /** The warm Faaslet for a task: one not already mid-call lower in this worker's stack. */
 function faasletFor(task: TaskMessage): { faaslet: Faaslet; busy: boolean } {
   if (task.loaded) modules.set(task.moduleKey, task.loaded);
+  if (!modules.has(task.moduleKey)) drainControl();
   const loaded = modules.get(task.moduleKey);
   if (!loaded) throw new Error(`module ${task.moduleKey} was never sent to this worker`);
-  const key = `${task.moduleKey}:${task.optionsKey}`;
-  let slots = warm.get(key);
-  if (!slots) warm.set(key, (slots = []));
-  let slot = slots.find((s) => !s.busy);
+  let byOptions = warm.get(task.moduleKey);
+  if (!byOptions) warm.set(task.moduleKey, (byOptions = new Map()));
+  let slots = byOptions.get(task.optionsKey);
+  if (!slots) byOptions.set(task.optionsKey, (slots = []));
+  let slot: { faaslet: Faaslet; busy: boolean } | undefined;
+  for (const s of slots) {
+    if (!s.busy) {
+      slot = s;
+      break;
+    }
+  }
   if (!slot) {
     const prepare = (host: FaasletHost) => {
       // Rank 0's MPI_Init starts the other ranks from the same module and options.
@@ -129,29 +145,112 @@ function describe(e: unknown): string {
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
 
-const bridge = new WorkerBridge(data.bridgePort, data.bridgeCounter, (task) => runNested(task as TaskMessage), data.ids);
+/** The task that runs a board call: the same request the main thread's path sends. */
+function boardTask(call: BoardCall): TaskMessage {
+  if (functions[call.func] === undefined) drainControl();
+  const fn = functions[call.func];
+  if (!fn) throw new Error(`board call ${call.id} names function ${call.func}, never announced to this worker`);
+  return {
+    taskId: -1,
+    moduleKey: fn.moduleKey,
+    optionsKey: '',
+    packageOptions: data.chain!.packageOptions,
+    request: {
+      id: call.id,
+      appId: call.appId,
+      user: fn.user,
+      function: fn.function,
+      input: call.input,
+      ...(call.funcPtr >= 0 ? { entry: { tableIndex: call.funcPtr } } : {}),
+    },
+  };
+}
+
+/** A task's outcome as the scheduler records it (a task error fails the call with return value 1). */
+function boardResult(id: number, outcome: TaskOutcome): BoardResult {
+  if ('result' in outcome) return { id, returnValue: outcome.result.returnValue, output: outcome.result.output };
+  return { id, returnValue: 1, output: new TextEncoder().encode(`Call failed (return value=1): ${outcome.error}`) };
+}
+
+/** Runs a board call at top level (an idle worker took it): it may start an MPI world. */
+async function runBoardCall(slot: number): Promise<void> {
+  const call = board.callIn(slot);
+  let outcome: TaskOutcome;
+  try {
+    const ran = runTask(boardTask(call));
+    outcome = ran instanceof Promise ? await ran : ran;
+  } catch (e) {
+    outcome = { error: describe(e) };
+  }
+  bridge.complete(slot, boardResult(call.id, outcome));
+}
+
+const bridge = new BoardBridge(board, { index: data.index, tag: data.tag }, {
+  resolve(user, fn) {
+    if (!data.chain) return undefined;
+    const known = functionIndex.get(user)?.get(fn);
+    if (known !== undefined) return known;
+    drainControl();
+    return functionIndex.get(user)?.get(fn);
+  },
+  wantWatch() {
+    port.postMessage({ kind: 'watch' } satisfies FromWorker);
+  },
+  runNested(call) {
+    let task: TaskMessage;
+    try {
+      task = boardTask(call);
+    } catch (e) {
+      return boardResult(call.id, { error: describe(e) });
+    }
+    return boardResult(call.id, runNested(task));
+  },
+});
+bridge.attach(
+  new WorkerBridge(data.bridgePort, data.board, (task) => runNested(task as TaskMessage), data.ids, {
+    cell: board.doorCell(data.index),
+    ...(data.chain ? { helper: bridge } : {}),
+  }),
+);
 
 /**
- * Serves tasks. An idle worker parks in Atomics.wait on its doorbell rather than in its
- * event loop: the main thread rings it after posting a task, which wakes it faster than
- * a message event (measured: invoke round trip 102 → ~80 µs). It does not spin first:
- * on 2 cores an idle worker's spin takes the CPU the main thread and the busy workers
- * need (measured: spinning 20k iterations doubled chain round trips). The event loop
- * runs only while a task awaits (an MPI world closing).
+ * Serves tasks from the main thread first, then calls queued on the board. An idle
+ * worker parks in Atomics.wait on its doorbell rather than in its event loop: the main
+ * thread rings it after posting a task, and a Faaslet that queues a board call rings an
+ * idle worker, which wakes it faster than a message event (measured: invoke round trip
+ * 102 → ~80 µs). It does not spin first: on 2 cores an idle worker's spin takes the CPU
+ * the main thread and the busy workers need (measured: spinning 20k iterations doubled
+ * chain round trips). The event loop runs only while a task awaits (an MPI world closing).
  */
 async function serve(): Promise<never> {
-  const door = new Int32Array(data.taskDoor);
+  const { index, tag } = data;
   for (;;) {
-    const seen = Atomics.load(door, 0);
+    // Read the doorbell before looking for work: work posted after this read rings it.
+    const seen = board.doorValue(index);
     const received = receiveMessageOnPort(data.taskPort);
     if (received) {
       const task = received.message as ToWorker;
       const ran = runTask(task);
       const outcome = ran instanceof Promise ? await ran : ran;
+      bridge.flush();
       port.postMessage({ kind: 'done', taskId: task.taskId, outcome } satisfies FromWorker);
       continue;
     }
-    Atomics.wait(door, 0, seen);
+    if (data.chain) {
+      // Busy before taking: the main thread, seeing it, keeps its tasks for others.
+      board.setBusy(index, true);
+      const slot = board.take(tag);
+      if (slot >= 0) await runBoardCall(slot);
+      if (board.setBusy(index, false)) {
+        bridge.flush();
+        port.postMessage({ kind: 'free' } satisfies FromWorker);
+      }
+      if (slot >= 0) continue;
+    }
+    bridge.flush();
+    board.setIdle(index, true);
+    if (!(data.chain && board.hasQueued())) board.park(index, seen);
+    board.setIdle(index, false);
   }
 }
 
