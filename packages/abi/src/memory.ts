@@ -51,6 +51,16 @@ export class GuestMemory {
     return typeof SharedArrayBuffer !== 'undefined' && this.memory.buffer instanceof SharedArrayBuffer;
   }
 
+  /**
+   * The whole memory as one byte view, current after growth: for callees that check
+   * every range themselves (@faasm/native's vectored I/O). Everything else goes through
+   * the checked accessors below.
+   */
+  get all(): Uint8Array {
+    this.#refresh();
+    return this.#u8;
+  }
+
   #refresh(): void {
     const buffer = this.memory.buffer;
     if (this.#u8.buffer !== buffer || this.#u8.byteLength !== buffer.byteLength) {

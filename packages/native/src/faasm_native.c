@@ -63,6 +63,31 @@ static napi_value type_error(napi_env env, const char *what) {
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);               \
   if (argc < (n)) return type_error(env, "@faasm/native: too few arguments")
 
+// openat2 with RESOLVE_BENEATH fails with EAGAIN when a concurrent rename might have let
+// a ".." escape; the kernel's advice is to retry. After this many tries the caller gets
+// -EAGAIN (and uses its portable path).
+#define BENEATH_RETRIES 16
+
+/** openat2(dirfd, path, {flags | O_CLOEXEC, mode, resolve}), retried on EAGAIN → fd | -errno. */
+static long open_how_beneath(int64_t dirfd, const char *path, int64_t flags, int64_t mode, int64_t resolve) {
+#ifdef SYS_openat2
+  struct open_how how;
+  memset(&how, 0, sizeof how);
+  how.flags = (uint64_t)flags | O_CLOEXEC;
+  // openat2 refuses a mode without O_CREAT or O_TMPFILE (EINVAL). O_TMPFILE includes the
+  // O_DIRECTORY bit, so test for all of its bits, not any.
+  how.mode = ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) ? (uint64_t)mode : 0;
+  how.resolve = (uint64_t)resolve;
+  for (int attempt = 0;; attempt++) {
+    long fd = syscall(SYS_openat2, (int)dirfd, path, &how, sizeof how);
+    if (fd >= 0) return fd;
+    if (errno != EAGAIN || attempt == BENEATH_RETRIES) return -errno;
+  }
+#else
+  return -ENOSYS;
+#endif
+}
+
 /** openBeneath(dirfd, path, flags, mode, resolve) → fd | -errno: openat2(2) with O_CLOEXEC. */
 static napi_value open_beneath(napi_env env, napi_callback_info info) {
   ARGS(5);
@@ -76,17 +101,31 @@ static napi_value open_beneath(napi_env env, napi_callback_info info) {
     return type_error(env, "openBeneath: path must be a string");
   if (length >= MAX_PATH_BYTES) return number(env, -ENAMETOOLONG);
   if (strlen(path) != length) return number(env, -EINVAL);
-#ifdef SYS_openat2
-  struct open_how how;
-  memset(&how, 0, sizeof how);
-  how.flags = (uint64_t)flags | O_CLOEXEC;
-  how.mode = (flags & (O_CREAT | O_TMPFILE)) ? (uint64_t)mode : 0;
-  how.resolve = (uint64_t)resolve;
-  long fd = syscall(SYS_openat2, (int)dirfd, path, &how, sizeof how);
-  return number(env, fd < 0 ? -errno : fd);
-#else
-  return number(env, -ENOSYS);
-#endif
+  return number(env, (double)open_how_beneath(dirfd, path, flags, mode, resolve));
+}
+
+/**
+ * openBeneathIn(dirfd, memory, pathPtr, pathLength, flags, mode, resolve) → fd | -errno |
+ * OUT_OF_BOUNDS: openBeneath with the path read straight from guest memory (no string
+ * decoding on the way); a NUL inside it is -EINVAL, an empty path -ENOENT.
+ */
+static napi_value open_beneath_in(napi_env env, napi_callback_info info) {
+  ARGS(7);
+  int64_t dirfd, ptr, length, flags, mode, resolve;
+  uint8_t *memory;
+  size_t size;
+  if (!arg_i64(env, argv[0], &dirfd) || !arg_bytes(env, argv[1], &memory, &size) || !arg_i64(env, argv[2], &ptr) ||
+      !arg_i64(env, argv[3], &length) || !arg_i64(env, argv[4], &flags) || !arg_i64(env, argv[5], &mode) ||
+      !arg_i64(env, argv[6], &resolve))
+    return type_error(env, "openBeneathIn(dirfd, memory: Uint8Array, pathPtr, pathLength, flags, mode, resolve): bad arguments");
+  if (ptr < 0 || length < 0 || (uint64_t)ptr + (uint64_t)length > size) return number(env, OUT_OF_BOUNDS);
+  if (length >= MAX_PATH_BYTES) return number(env, -ENAMETOOLONG);
+  if (length == 0) return number(env, -ENOENT);
+  char path[MAX_PATH_BYTES];
+  memcpy(path, memory + ptr, (size_t)length);
+  if (memchr(path, 0, (size_t)length) != NULL) return number(env, -EINVAL);
+  path[length] = 0;
+  return number(env, (double)open_how_beneath(dirfd, path, flags, mode, resolve));
 }
 
 /** close(fd) → 0 | -errno. */
@@ -208,6 +247,7 @@ static napi_value connect_tcp(napi_env env, napi_callback_info info) {
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"openBeneath", NULL, open_beneath, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"openBeneathIn", NULL, open_beneath_in, NULL, NULL, NULL, napi_enumerable, NULL},
       {"close", NULL, close_fd, NULL, NULL, NULL, napi_enumerable, NULL},
       {"readv", NULL, read_vector, NULL, NULL, NULL, napi_enumerable, NULL},
       {"writev", NULL, write_vector, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -25,6 +25,12 @@ export const Resolve = {
 export interface NativeSyscalls {
   /** `openat2(dirfd, path, {flags | O_CLOEXEC, mode, resolve})` → fd, or -errno (EXDEV: the path left dirfd). */
   openBeneath(dirfd: number, path: string, flags: number, mode: number, resolve: number): number;
+  /**
+   * openBeneath with the path taken from `memory` at [pathPtr, pathPtr + pathLength), no
+   * string decoding on the way → fd, -errno (NUL inside -EINVAL, empty -ENOENT) or
+   * OUT_OF_BOUNDS. Both retry openat2's EAGAIN (a rename raced a `..`) a few times.
+   */
+  openBeneathIn(dirfd: number, memory: Uint8Array, pathPtr: number, pathLength: number, flags: number, mode: number, resolve: number): number;
   /** `close(fd)` → 0 or -errno. */
   close(fd: number): number;
   /**

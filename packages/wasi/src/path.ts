@@ -1,11 +1,11 @@
 import { Errno } from '@faasm/abi';
-import { joinPath } from './backend.js';
+import { joinPath, NOT_TAKEN } from './backend.js';
 import { ALL_RIGHTS, Fdflags, Filetype, Lookupflags, Oflags, Rights } from './constants.js';
 import { DescKind, FILETYPE_UNKNOWN } from './fdtable.js';
 import { FILESTAT } from './layout.js';
 import { slotWith, within } from './access.js';
 import { timesFrom, writeFilestat } from './fd.js';
-import { anchored, guestPath, isSimple, resolve, type Resolved } from './resolve.js';
+import { anchored, checkGuestPath, guestPath, isSimple, resolve, type Resolved } from './resolve.js';
 import { errnoOf, fail, type WasiHost } from './state.js';
 
 const READ_RIGHTS = Rights.FD_READ | Rights.FD_READDIR;
@@ -35,7 +35,7 @@ export function pathOpen(
 ): number {
   w.memory.check(openedPtr, 4);
   try {
-    const path = guestPath(w, pathPtr, pathLen);
+    checkGuestPath(w, pathPtr, pathLen);
     const s = slotWith(w, fd, Rights.PATH_OPEN);
     const t = w.table;
     if ((oflags & ~0xf) !== 0 || (fdflags & ~0x1f) !== 0) return Errno.INVAL;
@@ -63,9 +63,21 @@ export function pathOpen(
     let handle = -1;
     let root = t.root(s);
     let rel = '';
-    // Fast path: let the kernel walk a plain path below a preopen, then check where the
-    // opened file really is. Not for CREAT/TRUNC, which must not touch anything outside.
-    if (w.fs.realpathOf && t.preopenOf(s) >= 0 && !request.create && !request.truncate && isSimple(path)) {
+    const fast = w.fast;
+    if (fast !== undefined) {
+      // The kernel resolves the whole path below the directory's handle in one race-free
+      // call (openat2 RESOLVE_BENEATH). XDEV: it would leave that directory, which for a
+      // preopen means leaving the sandbox; below a directory that is not a preopen, a `..`
+      // may still stay inside the preopen, so the walk decides (as after a retried race).
+      const h = fast.openBeneath(t.handleOf(t.desc(s)), w.memory.all, pathPtr >>> 0, pathLen >>> 0, request);
+      if (h >= 0) handle = h;
+      else if (h === -Errno.XDEV && t.preopenOf(s) >= 0) return Errno.NOTCAPABLE;
+      else if (h !== -Errno.XDEV && h !== -Errno.AGAIN && h !== NOT_TAKEN) return -h;
+    }
+    const path = handle < 0 ? guestPath(w, pathPtr, pathLen) : '';
+    // Portable fast path: let the kernel walk a plain path below a preopen, then check where
+    // the opened file really is. Not for CREAT/TRUNC, which must not touch anything outside.
+    if (handle < 0 && fast === undefined && w.fs.realpathOf && t.preopenOf(s) >= 0 && !request.create && !request.truncate && isSimple(path)) {
       const pre = t.preopens[root]!;
       if (!path.includes('/') && path !== '.') {
         // One component below the preopen and O_NOFOLLOW: nothing the kernel can follow.
