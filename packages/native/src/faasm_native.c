@@ -155,30 +155,53 @@ static long gather(uint8_t *memory, size_t size, int64_t iovs, int64_t count, st
   return (long)count;
 }
 
-/** Shared body of readv/writev: (fd, memory, iovs, count, position) with position -1 = current. */
+/**
+ * Shared body of readv/writev: (fd, memory, iovs, count, position[, resultPtr]) with
+ * position -1 = the file offset. A resultPtr ≥ 0 is checked with the iovecs before any
+ * I/O and receives the byte count as a little-endian u32 (WASI's nread/nwritten).
+ */
 static napi_value vector_io(napi_env env, napi_callback_info info, int writing) {
-  ARGS(5);
-  int64_t fd, iovs, count, position;
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 5) return type_error(env, "@faasm/native: too few arguments");
+  int64_t fd, iovs, count, position, result = -1;
   uint8_t *memory;
   size_t size;
   if (!arg_i64(env, argv[0], &fd) || !arg_bytes(env, argv[1], &memory, &size) || !arg_i64(env, argv[2], &iovs) ||
-      !arg_i64(env, argv[3], &count) || !arg_i64(env, argv[4], &position))
-    return type_error(env, "readv/writev(fd, memory: Uint8Array, iovs, count, position): bad arguments");
+      !arg_i64(env, argv[3], &count) || !arg_i64(env, argv[4], &position) || (argc > 5 && !arg_i64(env, argv[5], &result)))
+    return type_error(env, "readv/writev(fd, memory: Uint8Array, iovs, count, position, resultPtr?): bad arguments");
+  if (result >= 0 && (uint64_t)result + 4 > size) return number(env, OUT_OF_BOUNDS);
   struct iovec vec[MAX_IOVS];
   long n = gather(memory, size, iovs, count, vec);
   if (n < 0) return number(env, n);
   ssize_t done;
-  if (position < 0)
+  // One buffer (the common case) goes through write/read, as libuv does: the kernel then
+  // copies no iovec array in.
+  if (n == 1 && vec[0].iov_len > 0 && position < 0)
+    done = writing ? write((int)fd, vec[0].iov_base, vec[0].iov_len) : read((int)fd, vec[0].iov_base, vec[0].iov_len);
+  else if (n == 1 && vec[0].iov_len > 0)
+    done = writing ? pwrite((int)fd, vec[0].iov_base, vec[0].iov_len, (off_t)position)
+                   : pread((int)fd, vec[0].iov_base, vec[0].iov_len, (off_t)position);
+  else if (position < 0)
     done = writing ? writev((int)fd, vec, (int)n) : readv((int)fd, vec, (int)n);
   else
     done = writing ? pwritev((int)fd, vec, (int)n, (off_t)position) : preadv((int)fd, vec, (int)n, (off_t)position);
-  return number(env, done < 0 ? -errno : (double)done);
+  if (done < 0) return number(env, -errno);
+  if (result >= 0) {
+    uint32_t le = (uint32_t)done;
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    le = __builtin_bswap32(le);
+#endif
+    memcpy(memory + result, &le, 4);
+  }
+  return number(env, (double)done);
 }
 
-/** readv(fd, memory, iovs, count, position) → bytes read | -errno | OUT_OF_BOUNDS | NOT_TAKEN. */
+/** readv(fd, memory, iovs, count, position, resultPtr?) → bytes read | -errno | OUT_OF_BOUNDS | NOT_TAKEN. */
 static napi_value read_vector(napi_env env, napi_callback_info info) { return vector_io(env, info, 0); }
 
-/** writev(fd, memory, iovs, count, position) → bytes written | -errno | OUT_OF_BOUNDS | NOT_TAKEN. */
+/** writev(fd, memory, iovs, count, position, resultPtr?) → bytes written | -errno | OUT_OF_BOUNDS | NOT_TAKEN. */
 static napi_value write_vector(napi_env env, napi_callback_info info) { return vector_io(env, info, 1); }
 
 /** read(fd, bytes, offset, length) / write(...): one contiguous range of a Uint8Array. */

@@ -35,12 +35,13 @@ export interface NativeSyscalls {
   close(fd: number): number;
   /**
    * `readv`/`preadv(fd, iovs)` with the iovec array (u32 pointer, u32 length pairs) at
-   * `iovs` in `memory`; position -1 reads at the file offset. → bytes, -errno,
-   * OUT_OF_BOUNDS or NOT_TAKEN.
+   * `iovs` in `memory`; position -1 reads at the file offset. A `resultPtr` ≥ 0 (checked
+   * with the iovecs, before any I/O) also receives the byte count as a little-endian u32
+   * (WASI's `*nread`). → bytes, -errno, OUT_OF_BOUNDS or NOT_TAKEN.
    */
-  readv(fd: number, memory: Uint8Array, iovs: number, count: number, position: number): number;
+  readv(fd: number, memory: Uint8Array, iovs: number, count: number, position: number, resultPtr?: number): number;
   /** `writev`/`pwritev`, as readv. */
-  writev(fd: number, memory: Uint8Array, iovs: number, count: number, position: number): number;
+  writev(fd: number, memory: Uint8Array, iovs: number, count: number, position: number, resultPtr?: number): number;
   /** `read(fd, bytes + offset, length)` → bytes, -errno or OUT_OF_BOUNDS. */
   read(fd: number, bytes: Uint8Array, offset: number, length: number): number;
   /** `write(fd, bytes + offset, length)` → bytes, -errno or OUT_OF_BOUNDS. */

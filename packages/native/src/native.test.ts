@@ -115,6 +115,12 @@ describe.skipIf(!native)('native system calls', () => {
     expect(new TextDecoder().decode(into.subarray(1000, 1004))).toBe('hell');
     expect(new TextDecoder().decode(into.subarray(2000, 2007))).toBe('o hello');
     expect(n.read(fd, into, 0, 10)).toBe(0); // the file offset is at the end after writev
+    // A result pointer receives the count (little-endian u32), as WASI's *nread.
+    const view = new DataView(into.buffer);
+    view.setUint32(3000, 0xdeadbeef, true);
+    expect(n.readv(fd, into, 64, 1, 2, 3000)).toBe(4);
+    expect(view.getUint32(3000, true)).toBe(4);
+    expect(new TextDecoder().decode(into.subarray(1000, 1004))).toBe('llo ');
     expect(n.write(fd, into, 1000, 4)).toBe(4);
     closeSync(fd);
     expect(n.writev(fd, memory, 0, 1, -1)).toBe(-E.EBADF);
@@ -130,6 +136,8 @@ describe.skipIf(!native)('native system calls', () => {
     expect(n.read(fd, memoryWith([]), size, 1)).toBe(OUT_OF_BOUNDS);
     expect(n.write(fd, memoryWith([]), 10, -1)).toBe(OUT_OF_BOUNDS);
     expect(n.writev(fd, memoryWith([]), 0, 1025, -1)).toBe(NOT_TAKEN);
+    // A result pointer outside memory is refused before any I/O.
+    expect(n.writev(fd, memoryWith([[0, 3]]), 0, 1, -1, size - 3)).toBe(OUT_OF_BOUNDS);
     expect(readFileSync(join(root, 'oob')).length).toBe(0);
     closeSync(fd);
   });

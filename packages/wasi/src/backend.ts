@@ -71,10 +71,14 @@ export interface FastPaths {
    * it, absolute or escaping symlinks); a NUL in the path -INVAL, empty -NOENT.
    */
   openBeneath(dirHandle: number, memory: Uint8Array, ptr: number, len: number, request: OpenRequest): number;
-  /** readv (position -1: at and advancing the handle's position) or preadv of the iovec array at `iovs` in `memory`. */
-  readv(handle: number, memory: Uint8Array, iovs: number, count: number, position: number): number;
+  /**
+   * readv (position -1: at and advancing the handle's position) or preadv of the iovec
+   * array at `iovs` in `memory`; the byte count is also stored as a u32 at `resultPtr`
+   * (checked before any I/O, like every iovec).
+   */
+  readv(handle: number, memory: Uint8Array, iovs: number, count: number, position: number, resultPtr: number): number;
   /** writev / pwritev, as readv. */
-  writev(handle: number, memory: Uint8Array, iovs: number, count: number, position: number): number;
+  writev(handle: number, memory: Uint8Array, iovs: number, count: number, position: number, resultPtr: number): number;
 }
 
 export interface FileStat {

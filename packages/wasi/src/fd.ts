@@ -115,21 +115,22 @@ function writeFrom(w: WasiHost, d: number, views: Uint8Array[], at: number | nul
 
 /**
  * fd_read/fd_write of a file through the backend's fast path: one readv/writev of the
- * guest's iovec array, straight from guest memory, at the handle's own position (or
- * positional at the tracked one after a seek moved them apart) → bytes, a negated
- * errno, or NOT_TAKEN. No allocation.
+ * guest's iovec array straight from guest memory, at the handle's own position (or
+ * positional at the tracked one after a seek moved them apart), the count stored at
+ * `resultPtr` → bytes, a negated errno, or NOT_TAKEN (e.g. a range out of bounds: the
+ * portable path traps on it). No allocation.
  */
-function fastStreamIo(w: WasiHost, fast: FastPaths, d: number, iovs: number, count: number, writing: boolean): number {
+function fastStreamIo(w: WasiHost, fast: FastPaths, d: number, iovs: number, count: number, resultPtr: number, writing: boolean): number {
   const t = w.table;
   const h = t.handleOf(d);
   const mode = t.mode(d);
   const memory = w.memory.all;
   const position = (mode & (Mode.STREAM | Mode.DESYNC)) === Mode.DESYNC ? t.position(d) : -1;
-  const n = writing ? fast.writev(h, memory, iovs, count, position) : fast.readv(h, memory, iovs, count, position);
+  const n = writing ? fast.writev(h, memory, iovs, count, position, resultPtr) : fast.readv(h, memory, iovs, count, position, resultPtr);
   if (n === -Errno.SPIPE && position >= 0) {
     // Pipes refuse positional I/O: the description becomes a stream (as in readInto).
     t.setMode(d, mode | Mode.STREAM);
-    return writing ? fast.writev(h, memory, iovs, count, -1) : fast.readv(h, memory, iovs, count, -1);
+    return writing ? fast.writev(h, memory, iovs, count, -1, resultPtr) : fast.readv(h, memory, iovs, count, -1, resultPtr);
   }
   if (n > 0 && (mode & Mode.STREAM) === 0) t.setPosition(d, t.position(d) + n);
   return n;
@@ -142,8 +143,6 @@ function fastStreamIo(w: WasiHost, fast: FastPaths, d: number, iovs: number, cou
  * end of file.
  */
 export function fdWrite(w: WasiHost, fd: number, iovs: number, iovsLen: number, nwrittenPtr: number): number {
-  const m = w.memory;
-  m.check(nwrittenPtr, 4);
   const t = w.table;
   const s = t.slot(fd);
   if (s >= 0 && (t.rightsLo(s) & Rights.FD_WRITE) !== 0) {
@@ -151,15 +150,15 @@ export function fdWrite(w: WasiHost, fd: number, iovs: number, iovsLen: number, 
     if (t.kind(d) === DescKind.FILE && (t.fdflags(d) & Fdflags.APPEND) === 0) {
       const fast = w.fast;
       if (fast !== undefined) {
-        // Out-of-bounds iovecs come back NOT_TAKEN: the portable path below traps on them.
-        const n = fastStreamIo(w, fast, d, iovs >>> 0, iovsLen >>> 0, true);
-        if (n >= 0) {
-          m.setU32(nwrittenPtr, n);
-          return Errno.SUCCESS;
-        }
+        // Any pointer out of bounds comes back NOT_TAKEN before any I/O: the portable
+        // path below traps on it.
+        const n = fastStreamIo(w, fast, d, iovs >>> 0, iovsLen >>> 0, nwrittenPtr >>> 0, true);
+        if (n >= 0) return Errno.SUCCESS;
         if (n !== NOT_TAKEN) return -n;
       } else if (iovsLen === 1 && (t.mode(d) & Mode.DESYNC) === 0) {
         // One buffer to a file at its own position (no array, no position arithmetic).
+        const m = w.memory;
+        m.check(nwrittenPtr, 4);
         const view = m.bytes(m.u32(iovs), m.u32(iovs + 4));
         let n: number;
         try {
@@ -173,6 +172,7 @@ export function fdWrite(w: WasiHost, fd: number, iovs: number, iovsLen: number, 
       }
     }
   }
+  w.memory.check(nwrittenPtr, 4);
   const views = w.memory.iovecs(iovs, iovsLen);
   try {
     const s = slotWith(w, fd, Rights.FD_WRITE);
@@ -185,8 +185,6 @@ export function fdWrite(w: WasiHost, fd: number, iovs: number, iovsLen: number, 
 
 /** `errno fd_read(fd, const iovec *iovs, size iovs_len, size *nread)`: files as fd_write; stdin empty or inherited. */
 export function fdRead(w: WasiHost, fd: number, iovs: number, iovsLen: number, nreadPtr: number): number {
-  const m = w.memory;
-  m.check(nreadPtr, 4);
   const t = w.table;
   const s = t.slot(fd);
   if (s >= 0 && (t.rightsLo(s) & Rights.FD_READ) !== 0) {
@@ -194,13 +192,12 @@ export function fdRead(w: WasiHost, fd: number, iovs: number, iovsLen: number, n
     if (t.kind(d) === DescKind.FILE) {
       const fast = w.fast;
       if (fast !== undefined) {
-        const n = fastStreamIo(w, fast, d, iovs >>> 0, iovsLen >>> 0, false);
-        if (n >= 0) {
-          m.setU32(nreadPtr, n);
-          return Errno.SUCCESS;
-        }
+        const n = fastStreamIo(w, fast, d, iovs >>> 0, iovsLen >>> 0, nreadPtr >>> 0, false);
+        if (n >= 0) return Errno.SUCCESS;
         if (n !== NOT_TAKEN) return -n;
       } else if (iovsLen === 1 && (t.mode(d) & Mode.DESYNC) === 0) {
+        const m = w.memory;
+        m.check(nreadPtr, 4);
         const view = m.bytes(m.u32(iovs), m.u32(iovs + 4));
         let n: number;
         try {
@@ -214,6 +211,7 @@ export function fdRead(w: WasiHost, fd: number, iovs: number, iovsLen: number, n
       }
     }
   }
+  w.memory.check(nreadPtr, 4);
   const views = w.memory.iovecs(iovs, iovsLen);
   try {
     const s = slotWith(w, fd, Rights.FD_READ);
@@ -230,7 +228,7 @@ export function fdRead(w: WasiHost, fd: number, iovs: number, iovsLen: number, n
  * Otherwise (or for iovecs out of bounds) NOT_TAKEN, and the portable path reports the
  * error or trap in its own order.
  */
-function fastPositional(w: WasiHost, fd: number, iovs: number, count: number, offset: bigint, writing: boolean): number {
+function fastPositional(w: WasiHost, fd: number, iovs: number, count: number, offset: bigint, resultPtr: number, writing: boolean): number {
   const fast = w.fast;
   const t = w.table;
   const s = t.slot(fd);
@@ -242,7 +240,8 @@ function fastPositional(w: WasiHost, fd: number, iovs: number, count: number, of
   if (type !== Filetype.REGULAR_FILE && type !== Filetype.CHARACTER_DEVICE && type !== Filetype.BLOCK_DEVICE) return NOT_TAKEN;
   const memory = w.memory.all;
   const at = Number(offset);
-  return writing ? fast.writev(t.handleOf(d), memory, iovs >>> 0, count >>> 0, at) : fast.readv(t.handleOf(d), memory, iovs >>> 0, count >>> 0, at);
+  const h = t.handleOf(d);
+  return writing ? fast.writev(h, memory, iovs >>> 0, count >>> 0, at, resultPtr >>> 0) : fast.readv(h, memory, iovs >>> 0, count >>> 0, at, resultPtr >>> 0);
 }
 
 function offsetArg(offset: bigint): number {
@@ -252,13 +251,10 @@ function offsetArg(offset: bigint): number {
 
 /** `errno fd_pread(fd, const iovec *iovs, size iovs_len, filesize offset, size *nread)`: SPIPE on streams. */
 export function fdPread(w: WasiHost, fd: number, iovs: number, iovsLen: number, offset: bigint, nreadPtr: number): number {
-  w.memory.check(nreadPtr, 4);
-  const n = fastPositional(w, fd, iovs, iovsLen, offset, false);
-  if (n >= 0) {
-    w.memory.setU32(nreadPtr, n);
-    return Errno.SUCCESS;
-  }
+  const n = fastPositional(w, fd, iovs, iovsLen, offset, nreadPtr, false);
+  if (n >= 0) return Errno.SUCCESS;
   if (n !== NOT_TAKEN) return -n;
+  w.memory.check(nreadPtr, 4);
   const views = w.memory.iovecs(iovs, iovsLen);
   try {
     const s = seekable(w, fd, Rights.FD_READ | Rights.FD_SEEK);
@@ -273,13 +269,10 @@ export function fdPread(w: WasiHost, fd: number, iovs: number, iovsLen: number, 
 
 /** `errno fd_pwrite(fd, const ciovec *iovs, size iovs_len, filesize offset, size *nwritten)`: SPIPE on streams. */
 export function fdPwrite(w: WasiHost, fd: number, iovs: number, iovsLen: number, offset: bigint, nwrittenPtr: number): number {
-  w.memory.check(nwrittenPtr, 4);
-  const n = fastPositional(w, fd, iovs, iovsLen, offset, true);
-  if (n >= 0) {
-    w.memory.setU32(nwrittenPtr, n);
-    return Errno.SUCCESS;
-  }
+  const n = fastPositional(w, fd, iovs, iovsLen, offset, nwrittenPtr, true);
+  if (n >= 0) return Errno.SUCCESS;
   if (n !== NOT_TAKEN) return -n;
+  w.memory.check(nwrittenPtr, 4);
   const views = w.memory.iovecs(iovs, iovsLen);
   try {
     const s = seekable(w, fd, Rights.FD_WRITE | Rights.FD_SEEK);

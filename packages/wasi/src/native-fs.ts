@@ -49,8 +49,8 @@ export function nativeFastPaths(native: NativeSyscalls): FastPaths | undefined {
   return {
     openBeneath: (dir, memory, ptr, len, request) =>
       fastResult(native.openBeneathIn(dir, memory, ptr, len, openFlags(request), 0o666, BENEATH)),
-    readv: (handle, memory, iovs, count, position) => fastResult(native.readv(handle, memory, iovs, count, position)),
-    writev: (handle, memory, iovs, count, position) => fastResult(native.writev(handle, memory, iovs, count, position)),
+    readv: (handle, memory, iovs, count, position, resultPtr) => fastResult(native.readv(handle, memory, iovs, count, position, resultPtr)),
+    writev: (handle, memory, iovs, count, position, resultPtr) => fastResult(native.writev(handle, memory, iovs, count, position, resultPtr)),
   };
 }
 
