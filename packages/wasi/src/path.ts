@@ -11,8 +11,9 @@ import { errnoOf, fail, type WasiHost } from './state.js';
 const READ_RIGHTS = Rights.FD_READ | Rights.FD_READDIR;
 const WRITE_RIGHTS = Rights.FD_DATASYNC | Rights.FD_WRITE | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE;
 
+/** The low 32 bits of a rights mask (every WASI right lies below bit 30). */
 function lo(r: bigint): number {
-  return Number(BigInt.asUintN(64, r) & 0xffffffffn) | 0;
+  return Number(r & 0xffffffffn) | 0;
 }
 
 /** Closes a handle opened outside the preopen (a race or a symlink the kernel followed) and refuses. */
@@ -114,10 +115,10 @@ export function pathOpen(
       if (!w.fs.realpathOf) rel = r.rel.join('/');
     }
     try {
-      const opened = t.open(
-        { kind: DescKind.FILE, handle, filetype: directory ? Filetype.DIRECTORY : FILETYPE_UNKNOWN, fdflags, mode: 0, root, path: rel },
-        BigInt(askBase), BigInt(askInh),
-      );
+      const filetype = directory ? Filetype.DIRECTORY : FILETYPE_UNKNOWN;
+      const opened = rel === ''
+        ? t.openFile(handle, filetype, fdflags, root, askBase, askInh)
+        : t.open({ kind: DescKind.FILE, handle, filetype, fdflags, mode: 0, root, path: rel }, BigInt(askBase), BigInt(askInh));
       w.memory.setU32(openedPtr, opened);
     } catch (e) {
       w.fs.close(handle);
