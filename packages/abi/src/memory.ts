@@ -51,6 +51,19 @@ export class GuestMemory {
     return typeof SharedArrayBuffer !== 'undefined' && this.memory.buffer instanceof SharedArrayBuffer;
   }
 
+  /**
+   * The whole memory as one byte view, for callees that check every range themselves
+   * (@faasm/native's vectored I/O); everything else goes through the checked accessors.
+   * Cheap on purpose (no buffer lookup): a memory grown since the last checked access
+   * may still show its old length (a shared memory keeps its old view valid, a grown
+   * non-shared one is detached and refreshed here), so a callee that finds a range
+   * beyond it must fall back to the checked accessors, which refresh.
+   */
+  get all(): Uint8Array {
+    if (this.#u8.byteLength === 0) this.#refresh();
+    return this.#u8;
+  }
+
   #refresh(): void {
     const buffer = this.memory.buffer;
     if (this.#u8.buffer !== buffer || this.#u8.byteLength !== buffer.byteLength) {

@@ -80,8 +80,9 @@ export function trapFrom(name: string, error: unknown): Error {
 type Handler = (host: unknown, ...args: unknown[]) => unknown;
 
 /**
- * Binds a handler to its host. Fixed-arity closures keep the common case free of
- * rest-argument allocation; every exception leaves as a trap naming the import.
+ * Binds a handler to its host. Fixed-arity closures (up to path_open's nine) keep calls
+ * free of rest-argument allocation and let V8's wasm-to-JS wrapper call them with
+ * matching arity; every exception leaves as a trap naming the import.
  */
 function bind(name: string, handler: Handler, host: unknown, arity: number): (...args: unknown[]) => unknown {
   switch (arity) {
@@ -104,6 +105,27 @@ function bind(name: string, handler: Handler, host: unknown, arity: number): (..
     case 4:
       return (a, b, c, d) => {
         try { return handler(host, a, b, c, d); } catch (e) { throw trapFrom(name, e); }
+      };
+    case 5:
+      return (a, b, c, d, e) => {
+        try { return handler(host, a, b, c, d, e); } catch (x) { throw trapFrom(name, x); }
+      };
+    case 6:
+      return (a, b, c, d, e, f) => {
+        try { return handler(host, a, b, c, d, e, f); } catch (x) { throw trapFrom(name, x); }
+      };
+    case 7:
+      return (a, b, c, d, e, f, g) => {
+        try { return handler(host, a, b, c, d, e, f, g); } catch (x) { throw trapFrom(name, x); }
+      };
+    case 8:
+      return (a, b, c, d, e, f, g, h) => {
+        try { return handler(host, a, b, c, d, e, f, g, h); } catch (x) { throw trapFrom(name, x); }
+      };
+    case 9:
+      // path_open: the longest WASI signature.
+      return (a, b, c, d, e, f, g, h, i) => {
+        try { return handler(host, a, b, c, d, e, f, g, h, i); } catch (x) { throw trapFrom(name, x); }
       };
     default:
       return (...args) => {

@@ -63,6 +63,31 @@ static napi_value type_error(napi_env env, const char *what) {
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);               \
   if (argc < (n)) return type_error(env, "@faasm/native: too few arguments")
 
+// openat2 with RESOLVE_BENEATH fails with EAGAIN when a concurrent rename might have let
+// a ".." escape; the kernel's advice is to retry. After this many tries the caller gets
+// -EAGAIN (and uses its portable path).
+#define BENEATH_RETRIES 16
+
+/** openat2(dirfd, path, {flags | O_CLOEXEC, mode, resolve}), retried on EAGAIN → fd | -errno. */
+static long open_how_beneath(int64_t dirfd, const char *path, int64_t flags, int64_t mode, int64_t resolve) {
+#ifdef SYS_openat2
+  struct open_how how;
+  memset(&how, 0, sizeof how);
+  how.flags = (uint64_t)flags | O_CLOEXEC;
+  // openat2 refuses a mode without O_CREAT or O_TMPFILE (EINVAL). O_TMPFILE includes the
+  // O_DIRECTORY bit, so test for all of its bits, not any.
+  how.mode = ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) ? (uint64_t)mode : 0;
+  how.resolve = (uint64_t)resolve;
+  for (int attempt = 0;; attempt++) {
+    long fd = syscall(SYS_openat2, (int)dirfd, path, &how, sizeof how);
+    if (fd >= 0) return fd;
+    if (errno != EAGAIN || attempt == BENEATH_RETRIES) return -errno;
+  }
+#else
+  return -ENOSYS;
+#endif
+}
+
 /** openBeneath(dirfd, path, flags, mode, resolve) → fd | -errno: openat2(2) with O_CLOEXEC. */
 static napi_value open_beneath(napi_env env, napi_callback_info info) {
   ARGS(5);
@@ -76,17 +101,31 @@ static napi_value open_beneath(napi_env env, napi_callback_info info) {
     return type_error(env, "openBeneath: path must be a string");
   if (length >= MAX_PATH_BYTES) return number(env, -ENAMETOOLONG);
   if (strlen(path) != length) return number(env, -EINVAL);
-#ifdef SYS_openat2
-  struct open_how how;
-  memset(&how, 0, sizeof how);
-  how.flags = (uint64_t)flags | O_CLOEXEC;
-  how.mode = (flags & (O_CREAT | O_TMPFILE)) ? (uint64_t)mode : 0;
-  how.resolve = (uint64_t)resolve;
-  long fd = syscall(SYS_openat2, (int)dirfd, path, &how, sizeof how);
-  return number(env, fd < 0 ? -errno : fd);
-#else
-  return number(env, -ENOSYS);
-#endif
+  return number(env, (double)open_how_beneath(dirfd, path, flags, mode, resolve));
+}
+
+/**
+ * openBeneathIn(dirfd, memory, pathPtr, pathLength, flags, mode, resolve) → fd | -errno |
+ * OUT_OF_BOUNDS: openBeneath with the path read straight from guest memory (no string
+ * decoding on the way); a NUL inside it is -EINVAL, an empty path -ENOENT.
+ */
+static napi_value open_beneath_in(napi_env env, napi_callback_info info) {
+  ARGS(7);
+  int64_t dirfd, ptr, length, flags, mode, resolve;
+  uint8_t *memory;
+  size_t size;
+  if (!arg_i64(env, argv[0], &dirfd) || !arg_bytes(env, argv[1], &memory, &size) || !arg_i64(env, argv[2], &ptr) ||
+      !arg_i64(env, argv[3], &length) || !arg_i64(env, argv[4], &flags) || !arg_i64(env, argv[5], &mode) ||
+      !arg_i64(env, argv[6], &resolve))
+    return type_error(env, "openBeneathIn(dirfd, memory: Uint8Array, pathPtr, pathLength, flags, mode, resolve): bad arguments");
+  if (ptr < 0 || length < 0 || (uint64_t)ptr + (uint64_t)length > size) return number(env, OUT_OF_BOUNDS);
+  if (length >= MAX_PATH_BYTES) return number(env, -ENAMETOOLONG);
+  if (length == 0) return number(env, -ENOENT);
+  char path[MAX_PATH_BYTES];
+  memcpy(path, memory + ptr, (size_t)length);
+  if (memchr(path, 0, (size_t)length) != NULL) return number(env, -EINVAL);
+  path[length] = 0;
+  return number(env, (double)open_how_beneath(dirfd, path, flags, mode, resolve));
 }
 
 /** close(fd) → 0 | -errno. */
@@ -116,30 +155,53 @@ static long gather(uint8_t *memory, size_t size, int64_t iovs, int64_t count, st
   return (long)count;
 }
 
-/** Shared body of readv/writev: (fd, memory, iovs, count, position) with position -1 = current. */
+/**
+ * Shared body of readv/writev: (fd, memory, iovs, count, position[, resultPtr]) with
+ * position -1 = the file offset. A resultPtr ≥ 0 is checked with the iovecs before any
+ * I/O and receives the byte count as a little-endian u32 (WASI's nread/nwritten).
+ */
 static napi_value vector_io(napi_env env, napi_callback_info info, int writing) {
-  ARGS(5);
-  int64_t fd, iovs, count, position;
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 5) return type_error(env, "@faasm/native: too few arguments");
+  int64_t fd, iovs, count, position, result = -1;
   uint8_t *memory;
   size_t size;
   if (!arg_i64(env, argv[0], &fd) || !arg_bytes(env, argv[1], &memory, &size) || !arg_i64(env, argv[2], &iovs) ||
-      !arg_i64(env, argv[3], &count) || !arg_i64(env, argv[4], &position))
-    return type_error(env, "readv/writev(fd, memory: Uint8Array, iovs, count, position): bad arguments");
+      !arg_i64(env, argv[3], &count) || !arg_i64(env, argv[4], &position) || (argc > 5 && !arg_i64(env, argv[5], &result)))
+    return type_error(env, "readv/writev(fd, memory: Uint8Array, iovs, count, position, resultPtr?): bad arguments");
+  if (result >= 0 && (uint64_t)result + 4 > size) return number(env, OUT_OF_BOUNDS);
   struct iovec vec[MAX_IOVS];
   long n = gather(memory, size, iovs, count, vec);
   if (n < 0) return number(env, n);
   ssize_t done;
-  if (position < 0)
+  // One buffer (the common case) goes through write/read, as libuv does: the kernel then
+  // copies no iovec array in.
+  if (n == 1 && vec[0].iov_len > 0 && position < 0)
+    done = writing ? write((int)fd, vec[0].iov_base, vec[0].iov_len) : read((int)fd, vec[0].iov_base, vec[0].iov_len);
+  else if (n == 1 && vec[0].iov_len > 0)
+    done = writing ? pwrite((int)fd, vec[0].iov_base, vec[0].iov_len, (off_t)position)
+                   : pread((int)fd, vec[0].iov_base, vec[0].iov_len, (off_t)position);
+  else if (position < 0)
     done = writing ? writev((int)fd, vec, (int)n) : readv((int)fd, vec, (int)n);
   else
     done = writing ? pwritev((int)fd, vec, (int)n, (off_t)position) : preadv((int)fd, vec, (int)n, (off_t)position);
-  return number(env, done < 0 ? -errno : (double)done);
+  if (done < 0) return number(env, -errno);
+  if (result >= 0) {
+    uint32_t le = (uint32_t)done;
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    le = __builtin_bswap32(le);
+#endif
+    memcpy(memory + result, &le, 4);
+  }
+  return number(env, (double)done);
 }
 
-/** readv(fd, memory, iovs, count, position) → bytes read | -errno | OUT_OF_BOUNDS | NOT_TAKEN. */
+/** readv(fd, memory, iovs, count, position, resultPtr?) → bytes read | -errno | OUT_OF_BOUNDS | NOT_TAKEN. */
 static napi_value read_vector(napi_env env, napi_callback_info info) { return vector_io(env, info, 0); }
 
-/** writev(fd, memory, iovs, count, position) → bytes written | -errno | OUT_OF_BOUNDS | NOT_TAKEN. */
+/** writev(fd, memory, iovs, count, position, resultPtr?) → bytes written | -errno | OUT_OF_BOUNDS | NOT_TAKEN. */
 static napi_value write_vector(napi_env env, napi_callback_info info) { return vector_io(env, info, 1); }
 
 /** read(fd, bytes, offset, length) / write(...): one contiguous range of a Uint8Array. */
@@ -208,6 +270,7 @@ static napi_value connect_tcp(napi_env env, napi_callback_info info) {
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"openBeneath", NULL, open_beneath, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"openBeneathIn", NULL, open_beneath_in, NULL, NULL, NULL, napi_enumerable, NULL},
       {"close", NULL, close_fd, NULL, NULL, NULL, napi_enumerable, NULL},
       {"readv", NULL, read_vector, NULL, NULL, NULL, napi_enumerable, NULL},
       {"writev", NULL, write_vector, NULL, NULL, NULL, napi_enumerable, NULL},

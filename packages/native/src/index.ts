@@ -25,16 +25,23 @@ export const Resolve = {
 export interface NativeSyscalls {
   /** `openat2(dirfd, path, {flags | O_CLOEXEC, mode, resolve})` → fd, or -errno (EXDEV: the path left dirfd). */
   openBeneath(dirfd: number, path: string, flags: number, mode: number, resolve: number): number;
+  /**
+   * openBeneath with the path taken from `memory` at [pathPtr, pathPtr + pathLength), no
+   * string decoding on the way → fd, -errno (NUL inside -EINVAL, empty -ENOENT) or
+   * OUT_OF_BOUNDS. Both retry openat2's EAGAIN (a rename raced a `..`) a few times.
+   */
+  openBeneathIn(dirfd: number, memory: Uint8Array, pathPtr: number, pathLength: number, flags: number, mode: number, resolve: number): number;
   /** `close(fd)` → 0 or -errno. */
   close(fd: number): number;
   /**
    * `readv`/`preadv(fd, iovs)` with the iovec array (u32 pointer, u32 length pairs) at
-   * `iovs` in `memory`; position -1 reads at the file offset. → bytes, -errno,
-   * OUT_OF_BOUNDS or NOT_TAKEN.
+   * `iovs` in `memory`; position -1 reads at the file offset. A `resultPtr` ≥ 0 (checked
+   * with the iovecs, before any I/O) also receives the byte count as a little-endian u32
+   * (WASI's `*nread`). → bytes, -errno, OUT_OF_BOUNDS or NOT_TAKEN.
    */
-  readv(fd: number, memory: Uint8Array, iovs: number, count: number, position: number): number;
+  readv(fd: number, memory: Uint8Array, iovs: number, count: number, position: number, resultPtr?: number): number;
   /** `writev`/`pwritev`, as readv. */
-  writev(fd: number, memory: Uint8Array, iovs: number, count: number, position: number): number;
+  writev(fd: number, memory: Uint8Array, iovs: number, count: number, position: number, resultPtr?: number): number;
   /** `read(fd, bytes + offset, length)` → bytes, -errno or OUT_OF_BOUNDS. */
   read(fd: number, bytes: Uint8Array, offset: number, length: number): number;
   /** `write(fd, bytes + offset, length)` → bytes, -errno or OUT_OF_BOUNDS. */

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants as fsConstants, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,6 +72,33 @@ describe.skipIf(!native)('native system calls', () => {
     expect(fd).toBeGreaterThan(2);
     expect(n.close(fd)).toBe(0);
     expect(n.openBeneath(dir, 'made', O.CREAT | O.EXCL | O.WRONLY, 0o640, BENEATH)).toBe(-E.EEXIST);
+    // A mode passed with O_DIRECTORY (one of O_TMPFILE's bits) but no O_CREAT is ignored, not EINVAL.
+    const sub = n.openBeneath(dir, 'sub', fsConstants.O_DIRECTORY, 0o666, BENEATH);
+    expect(sub).toBeGreaterThan(2);
+    expect(n.close(sub)).toBe(0);
+  });
+
+  it('openBeneathIn reads the path from guest memory with the same sandbox and errnos', () => {
+    const memory = new Uint8Array(new WebAssembly.Memory({ initial: 1 }).buffer);
+    const put = (text: string, at = 1000): [number, number] => {
+      const bytes = new TextEncoder().encode(text);
+      memory.set(bytes, at);
+      return [at, bytes.length];
+    };
+    const inside = n.openBeneathIn(dir, memory, ...put('sub/../relative'), 0, 0, BENEATH);
+    expect(inside).toBeGreaterThan(2);
+    expect(readFileSync(inside, 'utf8')).toBe('inside');
+    expect(n.close(inside)).toBe(0);
+    for (const path of ['../secret', '/etc/hosts', 'up', 'absolute']) {
+      expect(n.openBeneathIn(dir, memory, ...put(path), 0, 0, BENEATH), path).toBe(-E.EXDEV);
+    }
+    expect(n.openBeneathIn(dir, memory, ...put('sub/file\0x'), 0, 0, BENEATH)).toBe(-E.EINVAL);
+    expect(n.openBeneathIn(dir, memory, 1000, 0, 0, 0, BENEATH)).toBe(-E.ENOENT);
+    expect(n.openBeneathIn(dir, memory, 1000, 4096, 0, 0, BENEATH)).toBe(-E.ENAMETOOLONG);
+    expect(n.openBeneathIn(dir, memory, 65530, 7, 0, 0, BENEATH)).toBe(OUT_OF_BOUNDS);
+    expect(n.openBeneathIn(dir, memory, -1, 1, 0, 0, BENEATH)).toBe(OUT_OF_BOUNDS);
+    // O_NOFOLLOW: a final symlink is ELOOP; intermediate components are still followed.
+    expect(n.openBeneathIn(dir, memory, ...put('relative'), fsConstants.O_NOFOLLOW, 0, BENEATH)).toBe(-E.ELOOP);
   });
 
   it('writev and readv move bytes between guest memory and a file, at the offset or a position', () => {
@@ -88,6 +115,12 @@ describe.skipIf(!native)('native system calls', () => {
     expect(new TextDecoder().decode(into.subarray(1000, 1004))).toBe('hell');
     expect(new TextDecoder().decode(into.subarray(2000, 2007))).toBe('o hello');
     expect(n.read(fd, into, 0, 10)).toBe(0); // the file offset is at the end after writev
+    // A result pointer receives the count (little-endian u32), as WASI's *nread.
+    const view = new DataView(into.buffer);
+    view.setUint32(3000, 0xdeadbeef, true);
+    expect(n.readv(fd, into, 64, 1, 2, 3000)).toBe(4);
+    expect(view.getUint32(3000, true)).toBe(4);
+    expect(new TextDecoder().decode(into.subarray(1000, 1004))).toBe('llo ');
     expect(n.write(fd, into, 1000, 4)).toBe(4);
     closeSync(fd);
     expect(n.writev(fd, memory, 0, 1, -1)).toBe(-E.EBADF);
@@ -103,6 +136,8 @@ describe.skipIf(!native)('native system calls', () => {
     expect(n.read(fd, memoryWith([]), size, 1)).toBe(OUT_OF_BOUNDS);
     expect(n.write(fd, memoryWith([]), 10, -1)).toBe(OUT_OF_BOUNDS);
     expect(n.writev(fd, memoryWith([]), 0, 1025, -1)).toBe(NOT_TAKEN);
+    // A result pointer outside memory is refused before any I/O.
+    expect(n.writev(fd, memoryWith([[0, 3]]), 0, 1, -1, size - 3)).toBe(OUT_OF_BOUNDS);
     expect(readFileSync(join(root, 'oob')).length).toBe(0);
     closeSync(fd);
   });

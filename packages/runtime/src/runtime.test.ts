@@ -1,4 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createRuntime, type Runtime } from './runtime.js';
 import { bridgeGuest, exitGuest, lifecycleGuest, trapGuest } from './test-guests.js';
 
@@ -73,4 +78,25 @@ describe('runtime: worker pool and blocking bridge', () => {
     await expect(runtime.invoke(spin, { timeoutMs: 200 })).rejects.toThrow('call timed out after 200 ms');
     expect((await runtime.invoke(await lifecycleGuest())).output.toString()).toBe('1111');
   });
+});
+
+describe('runtime root', () => {
+  it('the default per-process root, created for the workers, is removed when the process exits', () => {
+    const repo = join(import.meta.dirname, '..', '..', '..');
+    const dir = mkdtempSync(join(tmpdir(), 'runtime-root-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    // A script file, not --eval: workers inherit the process's execArgv.
+    const script = join(dir, 'run.mjs');
+    writeFileSync(script, `
+      const { createRuntime } = await import(${JSON.stringify(pathToFileURL(join(repo, 'packages/runtime/dist/index.js')).href)});
+      const rt = await createRuntime({ stdout: 'capture', workers: 1 });
+      const r = await rt.invoke(${JSON.stringify(join(repo, 'examples/hello.wasm'))});
+      await rt.close();
+      process.stdout.write(JSON.stringify({ pid: process.pid, out: r.stdout.toString() }));`);
+    const child = spawnSync(process.execPath, [script], { encoding: 'utf8' });
+    expect(child.status, child.stderr).toBe(0);
+    const { pid, out } = JSON.parse(child.stdout) as { pid: number; out: string };
+    expect(out).toContain('Hello Faasm!');
+    expect(existsSync(join(tmpdir(), `faasm-root-${pid}`))).toBe(false);
+  }, 60_000);
 });

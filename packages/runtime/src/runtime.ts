@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import { DEFAULT_PACKAGES } from '@faasm/abi';
 import { CHAIN_SERVICES, ChainScheduler, type AwaitRequest, type CallResult as ChainResult, type ChainedCall } from '@faasm/functions';
 import { StateHost, type StateStore } from '@faasm/state';
+import { defaultNodeRoot, type WasiOptions } from '@faasm/wasi';
 import { packResults, type BoardResult, type PackedResults } from './board.js';
 import { BoardResults } from './board-results.js';
 import { BOARD_RESULTS } from './board-bridge.js';
@@ -97,6 +98,10 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   /** Modules by `user/function`, including those invoked by path (for chained calls). */
   const byName = new Map<string, LoadedModule>();
   const basePackageOptions = withNetwork(withMpi(withStdout(options.packageOptions ?? {}, options.stdout), options.mpiWorldSize), options.network);
+  // The default Node runtime root (<tmpdir>/faasm-root-<pid>) is removed at exit only
+  // when the main thread created it: create it here, before the workers link @faasm/wasi.
+  const wasiOptions = (basePackageOptions['@faasm/wasi'] ?? {}) as WasiOptions;
+  if (wasiOptions.root === undefined && wasiOptions.fs !== 'memory' && wasiOptions.table === undefined) defaultNodeRoot();
 
   const resolveTarget = (target: string | Uint8Array): string | Uint8Array => {
     if (typeof target !== 'string') return target;

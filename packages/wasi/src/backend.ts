@@ -47,6 +47,38 @@ export interface FsBackend {
   readonly beneath?: ((handle: number, name: string) => string) | undefined;
   /** Canonical form of a preopen's host path (symlinks resolved). */
   realpath(path: string): string;
+  /** System calls beside the portable interface, where the backend has them (see FastPaths). */
+  readonly fast?: FastPaths | undefined;
+}
+
+/**
+ * A FastPaths result telling the caller to take its portable path instead (a guest
+ * range it must check and trap on itself, more iovecs than the fast path takes, a
+ * race the kernel asked to retry too often). Never a WASI errno (those are 0–76).
+ */
+export const NOT_TAKEN = -0x10001;
+
+/**
+ * Race-free sandboxed opens and vectored I/O straight from guest memory (NodeFs on
+ * Linux with @faasm/native). Results are a handle or byte count, a negated WASI errno,
+ * or NOT_TAKEN; nothing throws and nothing allocates on success.
+ */
+export interface FastPaths {
+  /**
+   * Opens the guest path at [ptr, ptr + len) of `memory` below the directory open as
+   * `dirHandle`, every component (`..` and symlinks included) resolved by the kernel
+   * without leaving it: -XDEV when the path would leave it (absolute paths, `..` above
+   * it, absolute or escaping symlinks); a NUL in the path -INVAL, empty -NOENT.
+   */
+  openBeneath(dirHandle: number, memory: Uint8Array, ptr: number, len: number, request: OpenRequest): number;
+  /**
+   * readv (position -1: at and advancing the handle's position) or preadv of the iovec
+   * array at `iovs` in `memory`; the byte count is also stored as a u32 at `resultPtr`
+   * (checked before any I/O, like every iovec).
+   */
+  readv(handle: number, memory: Uint8Array, iovs: number, count: number, position: number, resultPtr: number): number;
+  /** writev / pwritev, as readv. */
+  writev(handle: number, memory: Uint8Array, iovs: number, count: number, position: number, resultPtr: number): number;
 }
 
 export interface FileStat {

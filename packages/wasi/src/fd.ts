@@ -1,5 +1,6 @@
 import { Errno } from '@faasm/abi';
 import { Advice, Fdflags, Filetype, Fstflags, Rights, Whence } from './constants.js';
+import { NOT_TAKEN, type FastPaths } from './backend.js';
 import { DescKind, Mode } from './fdtable.js';
 import { FDSTAT, FILESTAT, PRESTAT } from './layout.js';
 import { filetypeOf, slotWith } from './access.js';
@@ -7,6 +8,7 @@ import { errnoOf, fail, type WasiHost } from './state.js';
 import { realtimeNs } from './process.js';
 
 const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
+const MAX_OFFSET_BIG = BigInt(MAX_OFFSET);
 
 function isStdio(kind: number): boolean {
   return kind !== DescKind.FILE;
@@ -111,28 +113,66 @@ function writeFrom(w: WasiHost, d: number, views: Uint8Array[], at: number | nul
   return total;
 }
 
-/** `errno fd_write(fd, const ciovec *iovs, size iovs_len, size *nwritten)` */
+/**
+ * fd_read/fd_write of a file through the backend's fast path: one readv/writev of the
+ * guest's iovec array straight from guest memory, at the handle's own position (or
+ * positional at the tracked one after a seek moved them apart), the count stored at
+ * `resultPtr` → bytes, a negated errno, or NOT_TAKEN (e.g. a range out of bounds: the
+ * portable path traps on it). No allocation.
+ */
+function fastStreamIo(w: WasiHost, fast: FastPaths, d: number, iovs: number, count: number, resultPtr: number, writing: boolean): number {
+  const t = w.table;
+  const h = t.handleOf(d);
+  const mode = t.mode(d);
+  const memory = w.memory.all;
+  const position = (mode & (Mode.STREAM | Mode.DESYNC)) === Mode.DESYNC ? t.position(d) : -1;
+  const n = writing ? fast.writev(h, memory, iovs, count, position, resultPtr) : fast.readv(h, memory, iovs, count, position, resultPtr);
+  if (n === -Errno.SPIPE && position >= 0) {
+    // Pipes refuse positional I/O: the description becomes a stream (as in readInto).
+    t.setMode(d, mode | Mode.STREAM);
+    return writing ? fast.writev(h, memory, iovs, count, -1, resultPtr) : fast.readv(h, memory, iovs, count, -1, resultPtr);
+  }
+  if (n > 0 && (mode & Mode.STREAM) === 0) t.setPosition(d, t.position(d) + n);
+  return n;
+}
+
+/**
+ * `errno fd_write(fd, const ciovec *iovs, size iovs_len, size *nwritten)`. Files take the
+ * backend's fast path (one writev from guest memory) or, portably, one write per buffer;
+ * stdout/stderr go to the STDIO service (capture or passthrough); APPEND writes at the
+ * end of file.
+ */
 export function fdWrite(w: WasiHost, fd: number, iovs: number, iovsLen: number, nwrittenPtr: number): number {
-  const m = w.memory;
-  m.check(nwrittenPtr, 4);
   const t = w.table;
   const s = t.slot(fd);
-  // Fast path: one buffer to a file at its own position (no array, no position arithmetic).
-  if (iovsLen === 1 && s >= 0 && (t.rightsLo(s) & Rights.FD_WRITE) !== 0) {
+  if (s >= 0 && (t.rightsLo(s) & Rights.FD_WRITE) !== 0) {
     const d = t.desc(s);
-    if (t.kind(d) === DescKind.FILE && (t.fdflags(d) & Fdflags.APPEND) === 0 && (t.mode(d) & Mode.DESYNC) === 0) {
-      const view = m.bytes(m.u32(iovs), m.u32(iovs + 4));
-      let n: number;
-      try {
-        n = w.fs.write(t.handleOf(d), view, null);
-      } catch (e) {
-        return errnoOf(e);
+    if (t.kind(d) === DescKind.FILE && (t.fdflags(d) & Fdflags.APPEND) === 0) {
+      const fast = w.fast;
+      if (fast !== undefined) {
+        // Any pointer out of bounds comes back NOT_TAKEN before any I/O: the portable
+        // path below traps on it.
+        const n = fastStreamIo(w, fast, d, iovs >>> 0, iovsLen >>> 0, nwrittenPtr >>> 0, true);
+        if (n >= 0) return Errno.SUCCESS;
+        if (n !== NOT_TAKEN) return -n;
+      } else if (iovsLen === 1 && (t.mode(d) & Mode.DESYNC) === 0) {
+        // One buffer to a file at its own position (no array, no position arithmetic).
+        const m = w.memory;
+        m.check(nwrittenPtr, 4);
+        const view = m.bytes(m.u32(iovs), m.u32(iovs + 4));
+        let n: number;
+        try {
+          n = w.fs.write(t.handleOf(d), view, null);
+        } catch (e) {
+          return errnoOf(e);
+        }
+        if ((t.mode(d) & Mode.STREAM) === 0) t.setPosition(d, t.position(d) + n);
+        m.setU32(nwrittenPtr, n);
+        return Errno.SUCCESS;
       }
-      if ((t.mode(d) & Mode.STREAM) === 0) t.setPosition(d, t.position(d) + n);
-      m.setU32(nwrittenPtr, n);
-      return Errno.SUCCESS;
     }
   }
+  w.memory.check(nwrittenPtr, 4);
   const views = w.memory.iovecs(iovs, iovsLen);
   try {
     const s = slotWith(w, fd, Rights.FD_WRITE);
@@ -143,27 +183,35 @@ export function fdWrite(w: WasiHost, fd: number, iovs: number, iovsLen: number, 
   }
 }
 
-/** `errno fd_read(fd, const iovec *iovs, size iovs_len, size *nread)` */
+/** `errno fd_read(fd, const iovec *iovs, size iovs_len, size *nread)`: files as fd_write; stdin empty or inherited. */
 export function fdRead(w: WasiHost, fd: number, iovs: number, iovsLen: number, nreadPtr: number): number {
-  const m = w.memory;
-  m.check(nreadPtr, 4);
   const t = w.table;
   const s = t.slot(fd);
-  if (iovsLen === 1 && s >= 0 && (t.rightsLo(s) & Rights.FD_READ) !== 0) {
+  if (s >= 0 && (t.rightsLo(s) & Rights.FD_READ) !== 0) {
     const d = t.desc(s);
-    if (t.kind(d) === DescKind.FILE && (t.mode(d) & Mode.DESYNC) === 0) {
-      const view = m.bytes(m.u32(iovs), m.u32(iovs + 4));
-      let n: number;
-      try {
-        n = view.byteLength === 0 ? 0 : w.fs.read(t.handleOf(d), view, null);
-      } catch (e) {
-        return errnoOf(e);
+    if (t.kind(d) === DescKind.FILE) {
+      const fast = w.fast;
+      if (fast !== undefined) {
+        const n = fastStreamIo(w, fast, d, iovs >>> 0, iovsLen >>> 0, nreadPtr >>> 0, false);
+        if (n >= 0) return Errno.SUCCESS;
+        if (n !== NOT_TAKEN) return -n;
+      } else if (iovsLen === 1 && (t.mode(d) & Mode.DESYNC) === 0) {
+        const m = w.memory;
+        m.check(nreadPtr, 4);
+        const view = m.bytes(m.u32(iovs), m.u32(iovs + 4));
+        let n: number;
+        try {
+          n = view.byteLength === 0 ? 0 : w.fs.read(t.handleOf(d), view, null);
+        } catch (e) {
+          return errnoOf(e);
+        }
+        if ((t.mode(d) & Mode.STREAM) === 0) t.setPosition(d, t.position(d) + n);
+        m.setU32(nreadPtr, n);
+        return Errno.SUCCESS;
       }
-      if ((t.mode(d) & Mode.STREAM) === 0) t.setPosition(d, t.position(d) + n);
-      m.setU32(nreadPtr, n);
-      return Errno.SUCCESS;
     }
   }
+  w.memory.check(nreadPtr, 4);
   const views = w.memory.iovecs(iovs, iovsLen);
   try {
     const s = slotWith(w, fd, Rights.FD_READ);
@@ -174,13 +222,38 @@ export function fdRead(w: WasiHost, fd: number, iovs: number, iovsLen: number, n
   }
 }
 
+/**
+ * fd_pread/fd_pwrite through the fast path when nothing can fail before the I/O: the fd
+ * is an open, seekable, non-directory file with the rights, and the offset is valid.
+ * Otherwise (or for iovecs out of bounds) NOT_TAKEN, and the portable path reports the
+ * error or trap in its own order.
+ */
+function fastPositional(w: WasiHost, fd: number, iovs: number, count: number, offset: bigint, resultPtr: number, writing: boolean): number {
+  const fast = w.fast;
+  const t = w.table;
+  const s = t.slot(fd);
+  const rights = (writing ? Rights.FD_WRITE : Rights.FD_READ) | Rights.FD_SEEK;
+  if (fast === undefined || s < 0 || (t.rightsLo(s) & rights) !== rights || offset < 0n || offset > MAX_OFFSET_BIG) return NOT_TAKEN;
+  const d = t.desc(s);
+  if (t.kind(d) !== DescKind.FILE || (t.mode(d) & Mode.STREAM) !== 0) return NOT_TAKEN;
+  const type = t.filetype(d);
+  if (type !== Filetype.REGULAR_FILE && type !== Filetype.CHARACTER_DEVICE && type !== Filetype.BLOCK_DEVICE) return NOT_TAKEN;
+  const memory = w.memory.all;
+  const at = Number(offset);
+  const h = t.handleOf(d);
+  return writing ? fast.writev(h, memory, iovs >>> 0, count >>> 0, at, resultPtr >>> 0) : fast.readv(h, memory, iovs >>> 0, count >>> 0, at, resultPtr >>> 0);
+}
+
 function offsetArg(offset: bigint): number {
-  if (offset < 0n || offset > BigInt(MAX_OFFSET)) fail(Errno.INVAL);
+  if (offset < 0n || offset > MAX_OFFSET_BIG) fail(Errno.INVAL);
   return Number(offset);
 }
 
 /** `errno fd_pread(fd, const iovec *iovs, size iovs_len, filesize offset, size *nread)`: SPIPE on streams. */
 export function fdPread(w: WasiHost, fd: number, iovs: number, iovsLen: number, offset: bigint, nreadPtr: number): number {
+  const n = fastPositional(w, fd, iovs, iovsLen, offset, nreadPtr, false);
+  if (n >= 0) return Errno.SUCCESS;
+  if (n !== NOT_TAKEN) return -n;
   w.memory.check(nreadPtr, 4);
   const views = w.memory.iovecs(iovs, iovsLen);
   try {
@@ -196,6 +269,9 @@ export function fdPread(w: WasiHost, fd: number, iovs: number, iovsLen: number, 
 
 /** `errno fd_pwrite(fd, const ciovec *iovs, size iovs_len, filesize offset, size *nwritten)`: SPIPE on streams. */
 export function fdPwrite(w: WasiHost, fd: number, iovs: number, iovsLen: number, offset: bigint, nwrittenPtr: number): number {
+  const n = fastPositional(w, fd, iovs, iovsLen, offset, nwrittenPtr, true);
+  if (n >= 0) return Errno.SUCCESS;
+  if (n !== NOT_TAKEN) return -n;
   w.memory.check(nwrittenPtr, 4);
   const views = w.memory.iovecs(iovs, iovsLen);
   try {

@@ -179,6 +179,28 @@ export class FdTable {
   open(desc: NewDesc, rightsBase: bigint, rightsInheriting: bigint, preopen = -1, minFd = 0): number {
     const pathBytes = desc.path === '' ? EMPTY : ENC.encode(desc.path);
     if (pathBytes.length > MAX_PATH_BYTES) throw new ErrnoError(Errno.NAMETOOLONG);
+    const fd = this.#create(desc.kind, desc.handle, desc.filetype, desc.fdflags, desc.mode, desc.root, pathBytes, preopen, minFd);
+    this.setRights(FDS_AT + fd * SLOT_INTS, rightsBase, rightsInheriting);
+    return fd;
+  }
+
+  /**
+   * open() for path_open's hot path: a file description without a stored path at the
+   * lowest free fd, with rights given as their low 32 bits (every WASI right lies below
+   * bit 30): no objects, no BigInts.
+   */
+  openFile(handle: number, filetype: number, fdflags: number, root: number, baseLo: number, inheritingLo: number): number {
+    const fd = this.#create(DescKind.FILE, handle, filetype, fdflags, 0, root, EMPTY, -1, 0);
+    const s = FDS_AT + fd * SLOT_INTS;
+    const i = this.i32;
+    i[s + F.RB_LO] = baseLo;
+    i[s + F.RB_HI] = 0;
+    i[s + F.RI_LO] = inheritingLo;
+    i[s + F.RI_HI] = 0;
+    return fd;
+  }
+
+  #create(kind: number, handle: number, filetype: number, fdflags: number, mode: number, root: number, pathBytes: Uint8Array, preopen: number, minFd: number): number {
     const fd = this.#claimFd(minFd);
     if (fd < 0) throw new ErrnoError(Errno.MFILE);
     const k = this.#claim(DESCS_AT, D.REFS);
@@ -188,18 +210,22 @@ export class FdTable {
     }
     const d = DESCS_AT + k * SLOT_INTS;
     const i = this.i32;
-    i[d + D.KIND] = desc.kind;
-    i[d + D.HANDLE] = desc.handle;
-    i[d + D.FILETYPE] = desc.filetype;
-    i[d + D.FDFLAGS] = desc.fdflags;
-    i[d + D.MODE] = desc.mode;
-    i[d + D.ROOT] = desc.root;
+    i[d + D.KIND] = kind;
+    i[d + D.HANDLE] = handle;
+    i[d + D.FILETYPE] = filetype;
+    i[d + D.FDFLAGS] = fdflags;
+    i[d + D.MODE] = mode;
+    i[d + D.ROOT] = root;
     i[d + D.PATHLEN] = pathBytes.length;
     i[d + D.GEN] = (i[d + D.GEN]! + 1) | 0;
-    this.#u8.set(pathBytes, PATHS_AT_BYTES + k * MAX_PATH_BYTES);
+    if (pathBytes.length > 0) this.#u8.set(pathBytes, PATHS_AT_BYTES + k * MAX_PATH_BYTES);
     this.setPosition(d, 0);
-    this.#paths.delete(d);
-    this.#fill(fd, k, desc.root, preopen, rightsBase, rightsInheriting);
+    if (this.#paths.size > 0) this.#paths.delete(d);
+    const s = FDS_AT + fd * SLOT_INTS;
+    i[s + F.GEN] = (i[s + F.GEN]! + 1) | 0;
+    i[s + F.DESC] = k;
+    i[s + F.ROOT] = root;
+    i[s + F.PREOPEN] = preopen;
     return fd;
   }
 

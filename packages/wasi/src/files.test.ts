@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { BACKENDS } from './test-backends.js';
 import { runGuest } from './test-run.js';
 
 /** A fresh scratch name under the runtime root's tmp/, removed after the test. */
@@ -20,7 +21,7 @@ function expectClean(stdout: string, minChecks: number): void {
   expect(Number(m![1])).toBeGreaterThanOrEqual(minChecks);
 }
 
-describe.each(['node', 'memory'] as const)('C guest files.c (%s backend)', (fs) => {
+describe.each(BACKENDS)('C guest files.c (%s backend)', (fs) => {
   it('every fd_* function, path_open flag and error path behaves as the witx says', () => {
     const run = runGuest('files', { fs }, { args: [scratch('files', fs)] });
     expectClean(run.stdout, 150);
@@ -28,7 +29,7 @@ describe.each(['node', 'memory'] as const)('C guest files.c (%s backend)', (fs) 
   });
 });
 
-describe.each(['node', 'memory'] as const)('C guest paths.c (%s backend)', (fs) => {
+describe.each(BACKENDS)('C guest paths.c (%s backend)', (fs) => {
   it('path_* functions, symlinks, fd_readdir and the sandbox', () => {
     const run = runGuest('paths', { fs }, { args: [scratch('paths', fs)] });
     expectClean(run.stdout, 100);
@@ -36,7 +37,7 @@ describe.each(['node', 'memory'] as const)('C guest paths.c (%s backend)', (fs) 
   });
 });
 
-describe.each(['node', 'memory'] as const)('C guest libc.c (%s backend)', (fs) => {
+describe.each(BACKENDS)('C guest libc.c (%s backend)', (fs) => {
   it('Faasm filesystem facts through wasi-libc: /etc, absolute paths, stdio files, sleep', () => {
     const run = runGuest('libc', { fs }, { args: [scratch('libc', fs)] });
     expectClean(run.stdout, 30);

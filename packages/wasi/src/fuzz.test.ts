@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHost, GuestTrap, ProcExit, type ImportObject } from '@faasm/abi';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { BACKENDS } from './test-backends.js';
 import { link } from './link.js';
 import { FD_TABLE } from './service.js';
 import { ARGS, type Kind } from './test-args.js';
@@ -29,7 +30,7 @@ function value(kind: Kind, next: () => number): number | bigint {
   return I32[r % I32.length]!;
 }
 
-describe.each(['memory', 'node'] as const)('fuzz (%s backend): arbitrary arguments never crash the host', (fs) => {
+describe.each(BACKENDS)('fuzz (%s backend): arbitrary arguments never crash the host', (fs) => {
   // poll_oneoff is left out: garbage subscriptions may legitimately sleep for years.
   const names = Object.keys(ARGS).filter((n) => n !== 'poll_oneoff');
   it.each(names)('%s returns an errno or traps cleanly for 300 random argument lists', (name) => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { BACKENDS } from './test-backends.js';
 import { runGuest } from './test-run.js';
 
-describe.each(['node', 'memory'] as const)('hello guest (%s backend)', (fs) => {
+describe.each(BACKENDS)('hello guest (%s backend)', (fs) => {
   it('prints to stdout and stderr, sees Faasm argv and exactly the message env', () => {
     const run = runGuest('hello', { fs }, { args: ['a', 'b c'], env: { FOO: 'bar', EXIT_CODE: '0' } });
     expect(run.code).toBe(0);

@@ -7,7 +7,7 @@ export { FdTable, MAX_FDS, type FdTableHandle, type Preopen } from './fdtable.js
 export type { FsBackend, FileStat, DirEntry, OpenRequest } from './backend.js';
 export { NodeFs } from './node-fs.js';
 export { MemoryFs } from './memory-fs.js';
-export { ROOT_FILES } from './root.js';
+export { ROOT_FILES, defaultNodeRoot } from './root.js';
 export {
   Filetype, Fdflags, Oflags, Lookupflags, Fstflags, Whence, Clockid, Advice, Eventtype, Subclockflags,
   Eventrwflags, Preopentype, Sdflags, Rights, ALL_RIGHTS,

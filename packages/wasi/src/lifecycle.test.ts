@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Errno, ErrnoError, lifecycleOf } from '@faasm/abi';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { BACKENDS } from './test-backends.js';
 import { FD_TABLE } from './service.js';
 import { STDIO } from './stdio.js';
 import { Calls } from './test-calls.js';
 import { MemoryFs } from './memory-fs.js';
 
-describe.each(['node', 'memory'] as const)('lifecycle and services (%s backend)', (fs) => {
+describe.each(BACKENDS)('lifecycle and services (%s backend)', (fs) => {
   it('captures stdout and stderr per call; beforeCall restarts the capture', () => {
     const c = new Calls({ fs });
     const stdio = c.host.services.require(STDIO);

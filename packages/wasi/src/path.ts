@@ -1,18 +1,19 @@
 import { Errno } from '@faasm/abi';
-import { joinPath } from './backend.js';
+import { joinPath, NOT_TAKEN } from './backend.js';
 import { ALL_RIGHTS, Fdflags, Filetype, Lookupflags, Oflags, Rights } from './constants.js';
 import { DescKind, FILETYPE_UNKNOWN } from './fdtable.js';
 import { FILESTAT } from './layout.js';
 import { slotWith, within } from './access.js';
 import { timesFrom, writeFilestat } from './fd.js';
-import { anchored, guestPath, isSimple, resolve, type Resolved } from './resolve.js';
+import { anchored, checkGuestPath, guestPath, isSimple, resolve, type Resolved } from './resolve.js';
 import { errnoOf, fail, type WasiHost } from './state.js';
 
 const READ_RIGHTS = Rights.FD_READ | Rights.FD_READDIR;
 const WRITE_RIGHTS = Rights.FD_DATASYNC | Rights.FD_WRITE | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE;
 
+/** The low 32 bits of a rights mask (every WASI right lies below bit 30). */
 function lo(r: bigint): number {
-  return Number(BigInt.asUintN(64, r) & 0xffffffffn) | 0;
+  return Number(r & 0xffffffffn) | 0;
 }
 
 /** Closes a handle opened outside the preopen (a race or a symlink the kernel followed) and refuses. */
@@ -35,7 +36,7 @@ export function pathOpen(
 ): number {
   w.memory.check(openedPtr, 4);
   try {
-    const path = guestPath(w, pathPtr, pathLen);
+    checkGuestPath(w, pathPtr, pathLen);
     const s = slotWith(w, fd, Rights.PATH_OPEN);
     const t = w.table;
     if ((oflags & ~0xf) !== 0 || (fdflags & ~0x1f) !== 0) return Errno.INVAL;
@@ -63,9 +64,21 @@ export function pathOpen(
     let handle = -1;
     let root = t.root(s);
     let rel = '';
-    // Fast path: let the kernel walk a plain path below a preopen, then check where the
-    // opened file really is. Not for CREAT/TRUNC, which must not touch anything outside.
-    if (w.fs.realpathOf && t.preopenOf(s) >= 0 && !request.create && !request.truncate && isSimple(path)) {
+    const fast = w.fast;
+    if (fast !== undefined) {
+      // The kernel resolves the whole path below the directory's handle in one race-free
+      // call (openat2 RESOLVE_BENEATH). XDEV: it would leave that directory, which for a
+      // preopen means leaving the sandbox; below a directory that is not a preopen, a `..`
+      // may still stay inside the preopen, so the walk decides (as after a retried race).
+      const h = fast.openBeneath(t.handleOf(t.desc(s)), w.memory.all, pathPtr >>> 0, pathLen >>> 0, request);
+      if (h >= 0) handle = h;
+      else if (h === -Errno.XDEV && t.preopenOf(s) >= 0) return Errno.NOTCAPABLE;
+      else if (h !== -Errno.XDEV && h !== -Errno.AGAIN && h !== NOT_TAKEN) return -h;
+    }
+    const path = handle < 0 ? guestPath(w, pathPtr, pathLen) : '';
+    // Portable fast path: let the kernel walk a plain path below a preopen, then check where
+    // the opened file really is. Not for CREAT/TRUNC, which must not touch anything outside.
+    if (handle < 0 && fast === undefined && w.fs.realpathOf && t.preopenOf(s) >= 0 && !request.create && !request.truncate && isSimple(path)) {
       const pre = t.preopens[root]!;
       if (!path.includes('/') && path !== '.') {
         // One component below the preopen and O_NOFOLLOW: nothing the kernel can follow.
@@ -102,10 +115,10 @@ export function pathOpen(
       if (!w.fs.realpathOf) rel = r.rel.join('/');
     }
     try {
-      const opened = t.open(
-        { kind: DescKind.FILE, handle, filetype: directory ? Filetype.DIRECTORY : FILETYPE_UNKNOWN, fdflags, mode: 0, root, path: rel },
-        BigInt(askBase), BigInt(askInh),
-      );
+      const filetype = directory ? Filetype.DIRECTORY : FILETYPE_UNKNOWN;
+      const opened = rel === ''
+        ? t.openFile(handle, filetype, fdflags, root, askBase, askInh)
+        : t.open({ kind: DescKind.FILE, handle, filetype, fdflags, mode: 0, root, path: rel }, BigInt(askBase), BigInt(askInh));
       w.memory.setU32(openedPtr, opened);
     } catch (e) {
       w.fs.close(handle);

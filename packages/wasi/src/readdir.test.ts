@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { BACKENDS } from './test-backends.js';
 import { Calls } from './test-calls.js';
 
 /** Names listed by fd_readdir from cookie 0 with a big buffer. */
@@ -18,7 +19,7 @@ function list(c: Calls, fd: number): string[] {
   return names.sort();
 }
 
-describe.each(['node', 'memory'] as const)('fd_readdir listings (%s backend)', (fs) => {
+describe.each(BACKENDS)('fd_readdir listings (%s backend)', (fs) => {
   it('a rewind (cookie 0) sees entries added since, whether or not the directory had settled', () => {
     const c = new Calls({ fs });
     const name = `rd-${process.pid}-${Math.random()}`;

@@ -22,13 +22,24 @@ export interface Resolved {
   last: string;
 }
 
+/**
+ * Checks a guest path without decoding it: out of bounds traps; a NUL inside → INVAL,
+ * empty → NOENT, absolute → NOTCAPABLE. Returns the normalised pointer.
+ */
+export function checkGuestPath(w: WasiHost, ptr: number, len: number): number {
+  const p = w.memory.check(ptr, len >>> 0);
+  const end = p + (len >>> 0);
+  const bytes = w.memory.all;
+  for (let i = p; i < end; i++) if (bytes[i] === 0) fail(Errno.INVAL);
+  if (end === p) fail(Errno.NOENT);
+  if (bytes[p] === 0x2f) fail(Errno.NOTCAPABLE);
+  return p;
+}
+
 /** Reads a guest path (NUL inside → INVAL, empty → NOENT, absolute → NOTCAPABLE). */
 export function guestPath(w: WasiHost, ptr: number, len: number): string {
-  const bytes = w.memory.bytes(ptr, len);
-  if (bytes.indexOf(0) >= 0) fail(Errno.INVAL);
-  if (bytes.byteLength === 0) fail(Errno.NOENT);
-  if (bytes[0] === 0x2f) fail(Errno.NOTCAPABLE);
-  return DEC.decode(bytes);
+  checkGuestPath(w, ptr, len);
+  return DEC.decode(w.memory.bytes(ptr, len));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Errno, ErrnoError, MemoryFault, type FaasletHost, type GuestMemory } from '@faasm/abi';
-import type { FsBackend } from './backend.js';
+import type { FastPaths, FsBackend } from './backend.js';
 import type { Listing } from './dir.js';
 import type { FdTable } from './fdtable.js';
 import type { Stdio } from './stdio.js';
@@ -14,6 +14,8 @@ export class WasiHost {
   readonly listings = new Map<number, Listing>();
   /** A private word for blocking sleeps (poll_oneoff, EAGAIN retries). */
   readonly sleeper = new Int32Array(new SharedArrayBuffer(4));
+  /** The backend's fast paths (undefined: portable paths only), held here for the hot path. */
+  readonly fast: FastPaths | undefined;
 
   constructor(
     readonly host: FaasletHost,
@@ -22,6 +24,7 @@ export class WasiHost {
     readonly stdio: Stdio,
   ) {
     this.memory = host.memory;
+    this.fast = fs.fast;
   }
 }
 

@@ -1,5 +1,6 @@
 import { createHost, Errno, GuestTrap, rowsOf, SPEC_IMPORTS, type ImportObject } from '@faasm/abi';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { BACKENDS } from './test-backends.js';
 import { link } from './link.js';
 import { FD_TABLE } from './service.js';
 import { table } from './imports.js';
@@ -67,7 +68,7 @@ describe('import table', () => {
   });
 });
 
-describe.each(['node', 'memory'] as const)('sweep (%s backend)', (fs) => {
+describe.each(BACKENDS)('sweep (%s backend)', (fs) => {
   const withFd = Object.entries(ARGS).filter(([, kinds]) => kinds.includes('fd'));
   for (const [name, kinds] of withFd) {
     kinds.forEach((k, i) => {

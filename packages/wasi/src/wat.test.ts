@@ -1,5 +1,6 @@
 import { GuestTrap, ProcExit, attachInstance, createHost, type ImportObject } from '@faasm/abi';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { BACKENDS } from './test-backends.js';
 import { link } from './link.js';
 import { FD_TABLE } from './service.js';
 import { wat } from './test-run.js';
@@ -35,7 +36,7 @@ async function instance(fs: 'node' | 'memory') {
   return inst.exports as Record<string, (...a: number[]) => number>;
 }
 
-describe.each(['node', 'memory'] as const)('WAT fixtures (%s backend)', (fs) => {
+describe.each(BACKENDS)('WAT fixtures (%s backend)', (fs) => {
   it('a wild iovec traps out of the guest with a GuestTrap naming fd_write', async () => {
     const e = await instance(fs);
     expect(() => e['bad_iovec']!()).toThrow(GuestTrap);
