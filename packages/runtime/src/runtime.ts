@@ -1,8 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { basename } from 'node:path';
 import { DEFAULT_PACKAGES } from '@faasm/abi';
 import { CHAIN_SERVICES, ChainScheduler, type AwaitRequest, type CallResult as ChainResult, type ChainedCall } from '@faasm/functions';
 import { StateHost, type StateStore } from '@faasm/state';
