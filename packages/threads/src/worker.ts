@@ -15,7 +15,7 @@ const { attachInstance, compose, createHost, lifecycleOf, loadPackages } = await
 const { FailureKind, JobKind, PThread, PTHREAD_WORDS, PThreadState, Slot, SLOT_WORDS, SlotState, Team, TEAM_WORDS } = await import('./layout.js');
 const { SharedState } = await import('./shared.js');
 const { THREADS, ThreadRuntime } = await import('./runtime.js');
-const { notifyAnnounced, spinWhileEqual, spinWhileEqualAwake, waitAnnounced } = await import('./sync.js');
+const { BLOCKTIME_MS, notifyAnnounced, spinBudget, spinWhileEqualAwake, waitAnnounced } = await import('./sync.js');
 
 type Data = import('./runtime.js').WorkerData;
 const data = workerData as Data;
@@ -80,14 +80,17 @@ let run: import('./runtime.js').JobRunner | undefined;
 // JOIN_WAITERS word of the team of the last OpenMP job: no use spinning for the next
 // fork while that team's forking thread has not even woken up from its join.
 let joiner = -1;
+// How long to spin for the next job (spinBudget of the last OpenMP team).
+let budget = BLOCKTIME_MS;
 for (;;) {
-  const spun = joiner >= 0
-    ? spinWhileEqualAwake(slots, at + Slot.GEN, seen, shared.teams, joiner)
-    : spinWhileEqual(slots, at + Slot.GEN, seen);
+  const spun = spinWhileEqualAwake(slots, at + Slot.GEN, seen, shared.teams, joiner, budget);
   seen = spun !== seen ? spun : waitAnnounced(slots, at + Slot.GEN, seen, at + Slot.SLEEPING, undefined, 0);
+  Atomics.store(slots, at + Slot.STARTED, seen);
   const kind = slots[at + Slot.KIND]!;
   if (kind === JobKind.EXIT) break;
   const target = slots[at + Slot.TARGET]!;
+  // Read now: the team block is released (and may be reused) once the join saw us finish.
+  const size = kind === JobKind.OPENMP ? shared.teams[target * TEAM_WORDS + Team.SIZE]! : 1;
   try {
     if (bootError !== undefined) throw bootError;
     stackPointer!.value = slots[at + Slot.STACK_TOP]!;
@@ -112,6 +115,7 @@ for (;;) {
   Atomics.store(slots, at + Slot.STATE, SlotState.IDLE);
   complete(kind, target);
   joiner = kind === JobKind.OPENMP ? target * TEAM_WORDS + Team.JOIN_WAITERS : -1;
+  budget = spinBudget(size);
 }
 Atomics.store(slots, at + Slot.STATE, SlotState.FREE);
 Atomics.store(slots, at + Slot.READY, 0);
