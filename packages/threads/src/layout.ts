@@ -60,6 +60,8 @@ export const Team = {
   JOIN_WAITERS: 40,
   /** Threads asleep on BAR_GEN: the last arrival notifies only if there are any. */
   BAR_WAITERS: 41,
+  /** 1 while the forking thread is at the join (spinning or asleep), until it saw every thread finish. */
+  JOINING: 42,
   ARGS: 48,
 } as const;
 

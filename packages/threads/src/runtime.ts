@@ -450,7 +450,9 @@ export class ThreadRuntime {
       }
     }
     if (masterError !== undefined && !(masterError instanceof WaitAborted)) this.failTeam(team, describeFailure(masterError));
+    Atomics.store(t, at + Team.JOINING, 1);
     if (this.#spinUntilJoined(at, started, claimed, spinBudget(size)) < started) this.#sleepUntilJoined(where, team, started, claimed);
+    Atomics.store(t, at + Team.JOINING, 0);
     this.#spareSlots = spare;
     const failed = Atomics.load(t, at + Team.ERROR) === 2;
     const record: FailureRecord | undefined = failed

@@ -33,7 +33,7 @@ export function spinWhileEqual(view: Int32Array, index: number, value: number, s
  * woken thread may be queued on its waker's CPU); short enough that an idle team
  * costs at most this much CPU per thread after each region.
  */
-export const BLOCKTIME_MS = 1;
+export const BLOCKTIME_MS = 0.2;
 
 /**
  * How long a spinner keeps going while the thread it waits for is asleep or has not
@@ -64,9 +64,10 @@ export function spinBudget(size: number): number {
 
 /**
  * Spins until `view[index] !== value` (returns it), for at most `budgetMs`; gives up
- * early (returns `value`) once the thread it waits for has been asleep for
- * WAKE_GRACE_MS (`asleep[asleepIndex] !== 0`, a sleeper count of waitAnnounced;
- * `asleepIndex` -1: no such check). The clock is read only every CLOCK_EVERY loads.
+ * early (returns `value`) once the thread it waits for has stayed unresponsive for
+ * WAKE_GRACE_MS: `asleep[asleepIndex] !== 0` (a sleeper count of waitAnnounced, or a
+ * flag that thread clears as soon as it runs; `asleepIndex` -1: no such check). The
+ * clock is read only every CLOCK_EVERY loads.
  */
 export function spinWhileEqualAwake(
   view: Int32Array, index: number, value: number, asleep: Int32Array, asleepIndex: number, budgetMs: number = BLOCKTIME_MS,

@@ -77,8 +77,9 @@ let appliedEpoch = -1;
 // The runner of the last job kind (a Map lookup saved per job).
 let runKind: number = JobKind.NONE;
 let run: import('./runtime.js').JobRunner | undefined;
-// JOIN_WAITERS word of the team of the last OpenMP job: no use spinning for the next
-// fork while that team's forking thread has not even woken up from its join.
+// JOINING word of the team of the last OpenMP job: no use spinning for the next fork
+// while that team's forking thread, at the join, has not even seen this thread finish
+// (asleep, or queued behind this thread on its CPU: see spinWhileEqualAwake).
 let joiner = -1;
 // How long to spin for the next job (spinBudget of the last OpenMP team).
 let budget = BLOCKTIME_MS;
@@ -114,7 +115,7 @@ for (;;) {
   }
   Atomics.store(slots, at + Slot.STATE, SlotState.IDLE);
   complete(kind, target);
-  joiner = kind === JobKind.OPENMP ? target * TEAM_WORDS + Team.JOIN_WAITERS : -1;
+  joiner = kind === JobKind.OPENMP ? target * TEAM_WORDS + Team.JOINING : -1;
   budget = spinBudget(size);
 }
 Atomics.store(slots, at + Slot.STATE, SlotState.FREE);
