@@ -29,9 +29,10 @@ export function spinWhileEqual(view: Int32Array, index: number, value: number, s
  * How long a thread that waits for a teammate keeps spinning before it sleeps on the
  * futex (libomp's KMP_BLOCKTIME, 200 ms there): a worker waiting for the next fork,
  * the forking thread waiting at the join, threads waiting at a barrier. Long enough
- * that back-to-back regions never sleep (a futex wake-up costs ~12 µs here, and a
+ * that back-to-back regions do not sleep (a futex wake-up costs ~12 µs here, and a
  * woken thread may be queued on its waker's CPU); short enough that an idle team
- * costs at most this much CPU per thread after each region.
+ * costs at most this much CPU per thread after each region, and that a spinner does
+ * not long hold a CPU a teammate is queued for (1 ms made loaded barriers slower).
  */
 export const BLOCKTIME_MS = 0.2;
 
