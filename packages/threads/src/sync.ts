@@ -38,12 +38,12 @@ export const BLOCKTIME_MS = 0.2;
 
 /**
  * How long a spinner keeps going while the thread it waits for is asleep or has not
- * yet started what it was woken for (a woken thread normally runs within ~10–25 µs).
+ * yet started what it was woken for (a woken thread normally runs within ~12 µs).
  * Past that, the thread it waits for is most likely queued behind the spinner on the
  * same CPU (the kernel packs runnable threads, sched_vcpu_pack): spinning on only
  * delays it, so the spinner sleeps instead (there is no sched_yield in JS).
  */
-export const WAKE_GRACE_MS = 0.05;
+export const WAKE_GRACE_MS = 0.025;
 
 /**
  * Loads between two clock reads of a timed spin minus one (~10 µs; a clock read
