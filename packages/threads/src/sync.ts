@@ -46,10 +46,11 @@ export const BLOCKTIME_MS = 0.2;
 export const WAKE_GRACE_MS = 0.025;
 
 /**
- * Loads between two clock reads of a timed spin minus one (~10 µs; a clock read
- * allocates a HeapNumber, so back-to-back regions, which wait less, make none).
+ * Loads between two clock reads of a timed spin minus one (~2.5 µs; the wake grace is
+ * measured in these steps). A clock read allocates a HeapNumber: back-to-back
+ * regions, whose waits are shorter, make none.
  */
-export const CLOCK_EVERY = 1023;
+export const CLOCK_EVERY = 255;
 
 /** CPUs this process may use; a team larger than that is oversubscribed. */
 const CORES = availableParallelism();
