@@ -83,8 +83,10 @@ let run: import('./runtime.js').JobRunner | undefined;
 let joiner = -1;
 // How long to spin for the next job (spinBudget of the last OpenMP team).
 let budget = BLOCKTIME_MS;
+// The last OpenMP job's forking thread was asleep at the join when this worker finished.
+let joinerAsleep = false;
 for (;;) {
-  const spun = spinWhileEqualAwake(slots, at + Slot.GEN, seen, shared.teams, joiner, budget);
+  const spun = joinerAsleep ? Atomics.load(slots, at + Slot.GEN) : spinWhileEqualAwake(slots, at + Slot.GEN, seen, shared.teams, joiner, budget);
   seen = spun !== seen ? spun : waitAnnounced(slots, at + Slot.GEN, seen, at + Slot.SLEEPING, undefined, 0);
   Atomics.store(slots, at + Slot.STARTED, seen);
   const kind = slots[at + Slot.KIND]!;
@@ -117,6 +119,10 @@ for (;;) {
   complete(kind, target);
   joiner = kind === JobKind.OPENMP ? target * TEAM_WORDS + Team.JOINING : -1;
   budget = spinBudget(size);
+  // Its forking thread gave up spinning at the join: waking it takes about as long as
+  // the wake grace its next join spins for this worker, so the worker sleeps at once
+  // rather than hold a CPU that thread may be queued for (both packed on one CPU).
+  joinerAsleep = kind === JobKind.OPENMP && Atomics.load(shared.teams, target * TEAM_WORDS + Team.JOIN_WAITERS) !== 0;
 }
 Atomics.store(slots, at + Slot.STATE, SlotState.FREE);
 Atomics.store(slots, at + Slot.READY, 0);
