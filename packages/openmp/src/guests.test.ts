@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { MAX_SLOTS, Slot, SLOT_WORDS, SlotState, shutdownThreads, threadsOf } from '@faasm/threads';
 import { runGuest } from '../../threads/src/test-harness.js';
 
 const guest = (name: string): URL => new URL(`../test/guests/${name}.wasm`, import.meta.url);
@@ -50,6 +51,28 @@ describe('OpenMP team size', () => {
   it('takes the first item of an OMP_NUM_THREADS list', async () => {
     const run = await runGuest(guest('omp_loops'), { env: { OMP_NUM_THREADS: '3,2' } });
     expect(run.stdout).toContain('omp_loops threads=3 failures=0');
+  });
+});
+
+describe('idle teams', () => {
+  it('stop spinning after their blocktime: every idle worker ends up asleep on the futex', async () => {
+    const run = await runGuest(guest('omp_loops'), { env: { OMP_NUM_THREADS: '2' }, keep: true });
+    try {
+      expect(run.stdout).toContain('omp_loops threads=2 failures=0');
+      const slots = threadsOf(run.host).shared.slots;
+      const idle: number[] = [];
+      for (let s = 0; s < MAX_SLOTS; s++) {
+        if (Atomics.load(slots, s * SLOT_WORDS + Slot.STATE) === SlotState.IDLE) idle.push(s);
+      }
+      expect(idle.length).toBeGreaterThan(0);
+      for (const s of idle) {
+        // No wake-up is coming: the worker must give up spinning and sleep by itself.
+        while (Atomics.load(slots, s * SLOT_WORDS + Slot.SLEEPING) === 0) await new Promise((r) => setTimeout(r, 5));
+      }
+      expect(idle.every((s) => Atomics.load(slots, s * SLOT_WORDS + Slot.SLEEPING) === 1)).toBe(true);
+    } finally {
+      await shutdownThreads(run.host);
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import { GuestTrap, type FaasletHost } from '@faasm/abi';
 import { Global, MAX_SLOTS, Slot, SLOT_WORDS, Team, TEAM_WORDS } from '@faasm/threads';
 import { forkSnapshot } from './snapshot.js';
-import { initialFrame, ompOf, type Frame, type OmpThread } from './state.js';
+import { initialFrame, ompOf, type Frame, type OmpThread, type ReusableFrame } from './state.js';
 
 const FORK = '__kmpc_fork_call';
 const NO_ARGS: readonly number[] = Object.freeze([]);
@@ -20,18 +20,23 @@ function cellsOf(host: FaasletHost, st: OmpThread): number {
   return st.cells;
 }
 
-/** Calls the outlined region `void microtask(i32* gtid, i32* btid, shared...)` as thread `n`. */
-export function callMicrotask(host: FaasletHost, cells: number, n: number, microtask: number, args: readonly number[]): void {
+/**
+ * Calls the outlined region `void microtask(i32* gtid, i32* btid, shared...)` as thread
+ * `n` with the first `argc` of `args`.
+ */
+export function callMicrotask(
+  host: FaasletHost, cells: number, n: number, microtask: number, args: readonly number[], argc: number = args.length,
+): void {
   host.memory.setI32(cells, n);
   host.memory.setI32(cells + 4, n);
   // Fixed arities for the common cases: no rest-argument array per call.
   const f = host.exports.tableFunction(microtask);
-  switch (args.length) {
+  switch (argc) {
     case 0: f(cells, cells + 4); return;
     case 1: f(cells, cells + 4, args[0]); return;
     case 2: f(cells, cells + 4, args[0], args[1]); return;
     case 3: f(cells, cells + 4, args[0], args[1], args[2]); return;
-    default: f(cells, cells + 4, ...args);
+    default: f(cells, cells + 4, ...args.slice(0, argc));
   }
 }
 
@@ -78,23 +83,59 @@ export function kmpcForkCall(host: FaasletHost, _loc: number, argc: number, micr
     return;
   }
   if (!rt.sharedMemory) {
-    forkSnapshot(host, st, size, (frameFor, n) => {
-      st.frame = child(parent, frameFor, true);
-      try {
-        callMicrotask(host, cells, n, microtask, args);
-      } finally {
-        st.frame = parent;
-      }
-    });
+    forkInSnapshots(host, st, parent, size, cells, microtask, args);
     return;
   }
   const team = rt.claimTeam(FORK, size, microtask, args, st, parent.level + 1);
-  st.frame = child(parent, { mode: 'team', team, threadNum: 0, size, snapshot: undefined }, true);
+  st.frame = teamFrame(st.forkFrame, parent, team, 0, size, parent.level + 1);
+  st.forkCells = cells;
+  st.forkMicrotask = microtask;
+  st.forkArgs = args;
   try {
-    rt.fork(FORK, team, size, () => callMicrotask(host, cells, 0, microtask, args));
+    rt.fork(FORK, team, size, runMaster, st);
   } finally {
     st.frame = parent;
+    st.forkArgs = NO_ARGS;
   }
+}
+
+/**
+ * A region of a module without shared memory (snapshot-and-merge mode). Apart from
+ * kmpcForkCall so that the variables this closure captures do not make every fork
+ * allocate a context.
+ */
+function forkInSnapshots(
+  host: FaasletHost, st: OmpThread, parent: Frame, size: number, cells: number, microtask: number, args: readonly number[],
+): void {
+  forkSnapshot(host, st, size, (frameFor, n) => {
+    st.frame = child(parent, frameFor, true);
+    try {
+      callMicrotask(host, cells, n, microtask, args);
+    } finally {
+      st.frame = parent;
+    }
+  });
+}
+
+/** Thread 0's part of a team region (the fork's arguments are in `st`). */
+function runMaster(st: OmpThread): void {
+  callMicrotask(st.runtime.host, st.forkCells, 0, st.forkMicrotask, st.forkArgs);
+}
+
+/** Rewrites a reused frame as thread `threadNum` of a team region (an active level). */
+function teamFrame(frame: ReusableFrame, parent: Frame, team: number, threadNum: number, size: number, level: number): Frame {
+  frame.mode = 'team';
+  frame.team = team;
+  frame.threadNum = threadNum;
+  frame.size = size;
+  frame.level = level;
+  frame.activeLevel = parent.activeLevel + 1;
+  frame.parent = parent;
+  frame.singles = 0;
+  frame.loops = 0;
+  frame.loop = undefined;
+  frame.snapshot = undefined;
+  return frame;
 }
 
 /** Runs an OpenMP job on a worker: thread `THREAD_NUM` of the team in `TARGET`. */
@@ -107,8 +148,13 @@ export function runTeamThread(host: FaasletHost, slot: number): void {
   const t = rt.shared.teams;
   const at = team * TEAM_WORDS;
   const argc = t[at + Team.ARGC]!;
-  const args = argc === 0 ? NO_ARGS : new Array<number>(argc);
-  for (let i = 0; i < argc; i++) (args as number[])[i] = t[at + Team.ARGS + i]!;
+  // A reused list, overwritten and never truncated (that would drop its backing store).
+  const args = st.jobArgs;
+  for (let i = 0; i < argc; i++) {
+    const value = t[at + Team.ARGS + i]!;
+    if (i < args.length) args[i] = value;
+    else args.push(value);
+  }
   st.nthreads = t[at + Team.NTHREADS_ICV]!;
   st.schedKind = t[at + Team.SCHED_KIND]!;
   st.schedChunk = t[at + Team.SCHED_CHUNK]!;
@@ -118,12 +164,10 @@ export function runTeamThread(host: FaasletHost, slot: number): void {
   base.singles = 0;
   base.loops = 0;
   base.loop = undefined;
-  st.frame = {
-    mode: 'team', team, threadNum: n, size: t[at + Team.SIZE]!, level: t[at + Team.LEVEL]!, activeLevel: 1,
-    parent: base, singles: 0, loops: 0, loop: undefined, snapshot: undefined,
-  };
+  // A team's threads are at active level 1 (nested regions run serialised).
+  st.frame = teamFrame(st.jobFrame, base, team, n, t[at + Team.SIZE]!, t[at + Team.LEVEL]!);
   try {
-    callMicrotask(host, slots[slot * SLOT_WORDS + Slot.CELLS]!, n, t[at + Team.MICROTASK]!, args);
+    callMicrotask(host, slots[slot * SLOT_WORDS + Slot.CELLS]!, n, t[at + Team.MICROTASK]!, args, argc);
   } finally {
     st.frame = base;
   }

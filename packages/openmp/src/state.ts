@@ -45,6 +45,9 @@ export interface Frame {
   readonly snapshot: SnapshotRegion | undefined;
 }
 
+/** A Frame whose fields a thread rewrites to reuse it (no allocation per region). */
+export type ReusableFrame = { -readonly [K in keyof Frame]: Frame[K] };
+
 /** Per-thread OpenMP state: the current frame and the ICVs (OpenMP 5.2 §2.4). */
 export interface OmpThread {
   readonly runtime: ThreadRuntime;
@@ -62,11 +65,24 @@ export interface OmpThread {
   /** gtid/btid cells of the main thread (malloc'd, with the heap epoch they belong to). */
   cells: number;
   cellsEpoch: number;
+  /**
+   * Reused frames: this thread's frame as thread 0 of a team it forks, and as a
+   * worker's team member. Each is in use by one region at a time (a region inside an
+   * active one is serialised and gets a frame of its own).
+   */
+  forkFrame: ReusableFrame;
+  jobFrame: ReusableFrame;
+  /** The region a fork's thread 0 runs (read by runMaster; no closure per fork). */
+  forkCells: number;
+  forkMicrotask: number;
+  forkArgs: readonly number[];
+  /** A worker's shared-variable list, refilled for each job. */
+  jobArgs: number[];
 }
 
 export const OMP = new ServiceKey<OmpThread>('@faasm/openmp thread');
 
-export function initialFrame(): Frame {
+export function initialFrame(): ReusableFrame {
   return { mode: 'serial', team: -1, threadNum: 0, size: 1, level: 0, activeLevel: 0, parent: undefined, singles: 0, loops: 0, loop: undefined, snapshot: undefined };
 }
 
@@ -104,6 +120,7 @@ export function ompOf(host: FaasletHost): OmpThread {
     const created: OmpThread = {
       runtime: threadsOf(host), frame: initialFrame(), nthreads: 1, pushed: 0, dynamic: false,
       maxActiveLevels: 1, schedKind: 1, schedChunk: 0, defaultDevice: 0, cells: 0, cellsEpoch: -1,
+      forkFrame: initialFrame(), jobFrame: initialFrame(), forkCells: 0, forkMicrotask: 0, forkArgs: [], jobArgs: [],
     };
     resetIcvs(created, host.message.env);
     host.services.provide(OMP, created);

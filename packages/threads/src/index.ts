@@ -1,7 +1,10 @@
 export { ensureNoLiftoff } from './flags.js';
 export { memoryImportOf, createGuestMemory, DEFAULT_MAX_PAGES, type MemoryImport } from './memory.js';
 export { SharedState, type SharedBlocks, type MessageArea } from './shared.js';
-export { waitWhileEqual, waitAnnounced, notifyAnnounced, spinWhileEqual, waitUntil, lockWord, tryLockWord, unlockWord, WaitAborted, SPINS } from './sync.js';
+export {
+  waitWhileEqual, waitAnnounced, notifyAnnounced, spinWhileEqual, spinWhileEqualAwake, spinBudget, waitUntil, lockWord, tryLockWord,
+  unlockWord, WaitAborted, SPINS, BLOCKTIME_MS, WAKE_GRACE_MS,
+} from './sync.js';
 export { ThreadFailure, describeFailure, failureError, type FailureRecord } from './errors.js';
 export * from './layout.js';
 export { threadsOf, prepareThreads, takeThreadError, shutdownThreads } from './setup.js';

@@ -5,7 +5,7 @@
 
 /** Worker slots: one per worker thread of the pool. */
 export const MAX_SLOTS = 64;
-export const SLOT_WORDS = 16;
+export const SLOT_WORDS = 32;
 export const Slot = {
   STATE: 0, // SlotState
   GEN: 1, // job generation: bumped by the dispatcher, watched by the worker
@@ -23,6 +23,7 @@ export const Slot = {
   READY: 13, // 1 once the worker instantiated the module
   TLS_ALLOC: 14,
   SLEEPING: 15, // 1 while the worker sleeps on GEN: a dispatcher notifies only then
+  STARTED: 16, // the GEN of the last job the worker picked up (a fork's join watches it)
 } as const;
 
 export const SlotState = { FREE: 0, IDLE: 1, BUSY: 2 } as const;
@@ -59,6 +60,8 @@ export const Team = {
   JOIN_WAITERS: 40,
   /** Threads asleep on BAR_GEN: the last arrival notifies only if there are any. */
   BAR_WAITERS: 41,
+  /** 1 while the forking thread is at the join (spinning or asleep), until it saw every thread finish. */
+  JOINING: 42,
   ARGS: 48,
 } as const;
 

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createHost } from '@faasm/abi';
+import { availableParallelism } from 'node:os';
 import { workerExecArgv } from './exec-argv.js';
-import { Slot, SLOT_WORDS, ThreadRuntime, lockWord, tryLockWord, unlockWord, waitWhileEqual, WaitAborted } from '@faasm/threads';
+import {
+  BLOCKTIME_MS, Slot, SLOT_WORDS, spinBudget, spinWhileEqualAwake, ThreadRuntime, lockWord, tryLockWord, unlockWord,
+  waitWhileEqual, WaitAborted, WAKE_GRACE_MS,
+} from '@faasm/threads';
 
 describe('thread runtime primitives', () => {
   it('reports a worker that never booted (a Node-level failure cannot reach a blocked thread)', () => {
@@ -30,6 +34,24 @@ describe('thread runtime primitives', () => {
     expect(() => waitWhileEqual(words, 1, 0, () => 'stop', 10)).toThrow(WaitAborted);
     Atomics.store(words, 1, 5);
     expect(waitWhileEqual(words, 1, 0)).toBe(5);
+  });
+
+  it('timed spins: see a change, give up on a sleeping partner, and end with their budget', () => {
+    const words = new Int32Array(new SharedArrayBuffer(8));
+    Atomics.store(words, 0, 3);
+    expect(spinWhileEqualAwake(words, 0, 1, words, -1)).toBe(3);
+    // An unbounded spin still ends once the thread it waits for stays asleep.
+    Atomics.store(words, 1, 1);
+    expect(spinWhileEqualAwake(words, 0, 3, words, 1, Number.POSITIVE_INFINITY)).toBe(3);
+    // Nobody asleep, nothing changes: the budget ends it.
+    expect(spinWhileEqualAwake(words, 0, 3, words, -1, 0.2)).toBe(3);
+  });
+
+  it('spins a blocktime for teams that fit the cores, only the wake grace for oversubscribed ones', () => {
+    expect(WAKE_GRACE_MS).toBeLessThan(BLOCKTIME_MS);
+    expect(spinBudget(1)).toBe(BLOCKTIME_MS);
+    expect(spinBudget(availableParallelism())).toBe(BLOCKTIME_MS);
+    expect(spinBudget(availableParallelism() + 1)).toBe(WAKE_GRACE_MS);
   });
 
   it('passes workers only the Node flags a worker accepts', () => {

@@ -7,7 +7,7 @@ import {
   PTHREAD_WORDS, PThreadState, Slot, SLOT_WORDS, SlotState, Team, TEAM_WORDS,
 } from './layout.js';
 import { SharedState, type SharedBlocks } from './shared.js';
-import { AWAKE_GRACE, notifyAnnounced, spinWhileEqualAwake, SPINS, WaitAborted, waitAnnounced } from './sync.js';
+import { CLOCK_EVERY, notifyAnnounced, spinBudget, spinWhileEqualAwake, WAKE_GRACE_MS, WaitAborted, waitAnnounced } from './sync.js';
 
 /** What workers need to build a thread instance like the main one. */
 export interface ThreadsSetup {
@@ -61,9 +61,14 @@ export class ThreadRuntime {
   #wordsFor: WebAssembly.Memory | undefined;
   #sharedFor: WebAssembly.Memory | undefined;
   #shared = false;
-  /** Slot of thread n (index n-1) in this thread's last OpenMP team. */
+  /** Slot of thread n (index n-1) in this thread's last OpenMP team (#teamCount entries). */
   #teamSlots: number[] = [];
-  /** A list fork reuses for the slots it claims (taken while a fork runs). */
+  #teamCount = 0;
+  /**
+   * A list fork reuses for the slots it claims (taken while a fork runs). Lists are
+   * overwritten, never truncated: `length = 0` would drop the backing store, and the
+   * next push would allocate a new one.
+   */
   #spareSlots: number[] | undefined = [];
 
   constructor(host: FaasletHost, options: { shared?: SharedState; slot?: number } = {}) {
@@ -385,17 +390,18 @@ export class ThreadRuntime {
       notifyAnnounced(t, at + Team.BAR_GEN, at + Team.BAR_WAITERS);
       return;
     }
-    // Spin first (while no teammate is still asleep from an earlier wait) without
-    // making the abort check (a closure) on the fast path.
-    if (spinWhileEqualAwake(t, at + Team.BAR_GEN, gen, t, at + Team.BAR_WAITERS) !== gen) return;
+    // Spin first (until a teammate has stayed asleep from an earlier wait for the wake
+    // grace) without making the abort check (a closure) on the fast path.
+    if (spinWhileEqualAwake(t, at + Team.BAR_GEN, gen, t, at + Team.BAR_WAITERS, spinBudget(size)) !== gen) return;
     waitAnnounced(t, at + Team.BAR_GEN, gen, at + Team.BAR_WAITERS, this.teamAbort(team), 0);
   }
 
   /**
-   * Runs a parallel region: threads 1..size-1 on workers, thread 0 (`master`) on the
-   * calling thread, then waits for all of them. The first failure is rethrown here.
+   * Runs a parallel region: threads 1..size-1 on workers, thread 0 (`master(arg)`, a
+   * function and its argument rather than a closure: nothing allocated per fork) on
+   * the calling thread, then waits for all of them. The first failure is rethrown here.
    */
-  fork(where: string, team: number, size: number, master: () => void): void {
+  fork<A>(where: string, team: number, size: number, master: (arg: A) => void, arg: A): void {
     const t = this.shared.teams;
     const at = team * TEAM_WORDS;
     let masterError: unknown;
@@ -406,21 +412,27 @@ export class ThreadRuntime {
     // The list is a reused array (no allocation per fork unless forks nest).
     const claimed = this.#spareSlots ?? [];
     this.#spareSlots = undefined;
-    claimed.length = 0;
     let spare = claimed;
+    let count = 0;
     try {
       const stackSize = this.setup?.stackSize ?? DEFAULT_STACK_SIZE;
-      for (let n = 1; n < size; n++) claimed.push(this.claimSlot(where, stackSize, this.#teamSlots[n - 1]));
+      for (let n = 1; n < size; n++) {
+        const slot = this.claimSlot(where, stackSize, n <= this.#teamCount ? this.#teamSlots[n - 1] : -1);
+        if (count < claimed.length) claimed[count] = slot;
+        else claimed.push(slot);
+        count++;
+      }
     } catch (e) {
-      for (let i = 0; i < claimed.length; i++) this.releaseSlot(claimed[i]!);
-      claimed.length = 0;
+      for (let i = 0; i < count; i++) this.releaseSlot(claimed[i]!);
+      count = 0;
       masterError = e;
     }
     if (masterError === undefined) {
       spare = this.#teamSlots;
       this.#teamSlots = claimed;
+      this.#teamCount = count;
       const slots = this.shared.slots;
-      for (let i = 0; i < claimed.length; i++) {
+      for (let i = 0; i < count; i++) {
         const s = claimed[i]! * SLOT_WORDS;
         slots[s + Slot.KIND] = JobKind.OPENMP;
         slots[s + Slot.TARGET] = team;
@@ -432,13 +444,15 @@ export class ThreadRuntime {
     }
     if (masterError === undefined) {
       try {
-        master();
+        master(arg);
       } catch (e) {
         masterError = e;
       }
     }
     if (masterError !== undefined && !(masterError instanceof WaitAborted)) this.failTeam(team, describeFailure(masterError));
-    if (this.#spinUntilJoined(at, started, claimed) < started) this.#sleepUntilJoined(where, team, started, claimed);
+    Atomics.store(t, at + Team.JOINING, 1);
+    if (this.#spinUntilJoined(at, started, claimed, spinBudget(size)) < started) this.#sleepUntilJoined(where, team, started, claimed);
+    Atomics.store(t, at + Team.JOINING, 0);
     this.#spareSlots = spare;
     const failed = Atomics.load(t, at + Team.ERROR) === 2;
     const record: FailureRecord | undefined = failed
@@ -451,19 +465,30 @@ export class ThreadRuntime {
   }
 
   /**
-   * Spins until `started` threads of the team at word `at` finished, giving up early
-   * if one of the workers of `slots` has not even woken up for its job yet (see
-   * spinWhileEqualAwake); returns the finished count last read.
+   * Spins until `started` threads of the team at word `at` finished, for at most
+   * `budgetMs`, giving up early once one of the workers of `slots` has gone the wake
+   * grace without picking up its job (asleep and not yet running, or queued behind
+   * this thread on its CPU: see spinWhileEqualAwake); returns the finished count last read.
    */
-  #spinUntilJoined(at: number, started: number, slots: readonly number[]): number {
+  #spinUntilJoined(at: number, started: number, slots: readonly number[], budgetMs: number): number {
     const t = this.shared.teams;
     const s = this.shared.slots;
+    let start = -1;
+    let idleSince = -1;
     let done = Atomics.load(t, at + Team.FINISHED);
-    for (let i = 0; i < SPINS && done < started; i++) {
-      if (i >= AWAKE_GRACE && (i & 255) === 0) {
+    for (let i = 0; done < started; i++) {
+      if ((i & CLOCK_EVERY) === CLOCK_EVERY) {
+        const now = performance.now();
+        if (start < 0) start = now;
+        else if (now - start >= budgetMs) return Atomics.load(t, at + Team.FINISHED);
+        let waiting = false;
         for (let k = 0; k < started; k++) {
-          if (Atomics.load(s, slots[k]! * SLOT_WORDS + Slot.SLEEPING) !== 0) return Atomics.load(t, at + Team.FINISHED);
+          const w = slots[k]! * SLOT_WORDS;
+          if (Atomics.load(s, w + Slot.STARTED) !== Atomics.load(s, w + Slot.GEN)) waiting = true;
         }
+        if (!waiting) idleSince = -1;
+        else if (idleSince < 0) idleSince = now;
+        else if (now - idleSince >= WAKE_GRACE_MS) return Atomics.load(t, at + Team.FINISHED);
       }
       done = Atomics.load(t, at + Team.FINISHED);
     }

@@ -3,6 +3,7 @@
  * runtime's control blocks or the guest's shared memory). Spinning first keeps the
  * fast path off the futex (THREADS.md: wake-ups cost microseconds, spins ~0.3 µs).
  */
+import { availableParallelism } from 'node:os';
 
 export const SPINS = 20_000;
 /** Waits are sliced so a waiter notices a failed team even if nobody wakes it. */
@@ -25,26 +26,68 @@ export function spinWhileEqual(view: Int32Array, index: number, value: number, s
 }
 
 /**
- * Loads a spin makes before it starts checking whether the thread it waits for is
- * asleep (about 5 µs: waking a thread on another CPU takes longer than that).
+ * How long a thread that waits for a teammate keeps spinning before it sleeps on the
+ * futex (libomp's KMP_BLOCKTIME, 200 ms there): a worker waiting for the next fork,
+ * the forking thread waiting at the join, threads waiting at a barrier. Long enough
+ * that back-to-back regions do not sleep (a futex wake-up costs ~12 µs here, and a
+ * woken thread may be queued on its waker's CPU); short enough that an idle team
+ * costs at most this much CPU per thread after each region, and that a spinner does
+ * not long hold a CPU a teammate is queued for (1 ms made loaded barriers slower).
  */
-export const AWAKE_GRACE = 1024;
+export const BLOCKTIME_MS = 0.2;
 
 /**
- * spinWhileEqual that gives up early once the thread it waits for is itself asleep
- * (`asleep[asleepIndex] !== 0`, a sleeper count of waitAnnounced): spinning cannot
- * help then, and when the kernel packs both threads onto one CPU (a woken thread is
- * queued behind its waker) the spin only delays the thread it waits for.
+ * How long a spinner keeps going while the thread it waits for is asleep or has not
+ * yet started what it was woken for (a woken thread normally runs within ~12 µs).
+ * Past that, the thread it waits for is most likely queued behind the spinner on the
+ * same CPU (the kernel packs runnable threads, sched_vcpu_pack): spinning on only
+ * delays it, so the spinner sleeps instead (there is no sched_yield in JS).
+ */
+export const WAKE_GRACE_MS = 0.025;
+
+/**
+ * Loads between two clock reads of a timed spin minus one (~2.5 µs; the wake grace is
+ * measured in these steps). A clock read allocates a HeapNumber: back-to-back
+ * regions, whose waits are shorter, make none.
+ */
+export const CLOCK_EVERY = 255;
+
+/** CPUs this process may use; a team larger than that is oversubscribed. */
+const CORES = availableParallelism();
+
+/**
+ * The spin budget for a team of `size` threads: BLOCKTIME_MS, or only WAKE_GRACE_MS
+ * when the team has more threads than there are cores (a spinner then most likely
+ * holds the CPU its teammate needs; libomp yields in that case).
+ */
+export function spinBudget(size: number): number {
+  return size > CORES ? WAKE_GRACE_MS : BLOCKTIME_MS;
+}
+
+/**
+ * Spins until `view[index] !== value` (returns it), for at most `budgetMs`; gives up
+ * early (returns `value`) once the thread it waits for has stayed unresponsive for
+ * WAKE_GRACE_MS: `asleep[asleepIndex] !== 0` (a sleeper count of waitAnnounced, or a
+ * flag that thread clears as soon as it runs; `asleepIndex` -1: no such check). The
+ * clock is read only every CLOCK_EVERY loads.
  */
 export function spinWhileEqualAwake(
-  view: Int32Array, index: number, value: number, asleep: Int32Array, asleepIndex: number, spins: number = SPINS,
+  view: Int32Array, index: number, value: number, asleep: Int32Array, asleepIndex: number, budgetMs: number = BLOCKTIME_MS,
 ): number {
-  for (let i = 0; i < spins; i++) {
+  let start = -1;
+  let asleepSince = -1;
+  for (let i = 0; ; i++) {
     const now = Atomics.load(view, index);
     if (now !== value) return now;
-    if (i >= AWAKE_GRACE && (i & 255) === 0 && Atomics.load(asleep, asleepIndex) !== 0) return value;
+    if ((i & CLOCK_EVERY) === CLOCK_EVERY) {
+      const t = performance.now();
+      if (start < 0) start = t;
+      else if (t - start >= budgetMs) return value;
+      if (asleepIndex < 0 || Atomics.load(asleep, asleepIndex) === 0) asleepSince = -1;
+      else if (asleepSince < 0) asleepSince = t;
+      else if (t - asleepSince >= WAKE_GRACE_MS) return value;
+    }
   }
-  return value;
 }
 
 /** Spins while `view[index] < bound`, at most `spins` loads; returns the last value read. */

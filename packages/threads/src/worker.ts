@@ -15,7 +15,7 @@ const { attachInstance, compose, createHost, lifecycleOf, loadPackages } = await
 const { FailureKind, JobKind, PThread, PTHREAD_WORDS, PThreadState, Slot, SLOT_WORDS, SlotState, Team, TEAM_WORDS } = await import('./layout.js');
 const { SharedState } = await import('./shared.js');
 const { THREADS, ThreadRuntime } = await import('./runtime.js');
-const { notifyAnnounced, spinWhileEqual, spinWhileEqualAwake, waitAnnounced } = await import('./sync.js');
+const { BLOCKTIME_MS, notifyAnnounced, spinBudget, spinWhileEqualAwake, waitAnnounced } = await import('./sync.js');
 
 type Data = import('./runtime.js').WorkerData;
 const data = workerData as Data;
@@ -77,17 +77,23 @@ let appliedEpoch = -1;
 // The runner of the last job kind (a Map lookup saved per job).
 let runKind: number = JobKind.NONE;
 let run: import('./runtime.js').JobRunner | undefined;
-// JOIN_WAITERS word of the team of the last OpenMP job: no use spinning for the next
-// fork while that team's forking thread has not even woken up from its join.
+// JOINING word of the team of the last OpenMP job: no use spinning for the next fork
+// while that team's forking thread, at the join, has not even seen this thread finish
+// (asleep, or queued behind this thread on its CPU: see spinWhileEqualAwake).
 let joiner = -1;
+// How long to spin for the next job (spinBudget of the last OpenMP team).
+let budget = BLOCKTIME_MS;
+// The last OpenMP job's forking thread was asleep at the join when this worker finished.
+let joinerAsleep = false;
 for (;;) {
-  const spun = joiner >= 0
-    ? spinWhileEqualAwake(slots, at + Slot.GEN, seen, shared.teams, joiner)
-    : spinWhileEqual(slots, at + Slot.GEN, seen);
+  const spun = joinerAsleep ? Atomics.load(slots, at + Slot.GEN) : spinWhileEqualAwake(slots, at + Slot.GEN, seen, shared.teams, joiner, budget);
   seen = spun !== seen ? spun : waitAnnounced(slots, at + Slot.GEN, seen, at + Slot.SLEEPING, undefined, 0);
+  Atomics.store(slots, at + Slot.STARTED, seen);
   const kind = slots[at + Slot.KIND]!;
   if (kind === JobKind.EXIT) break;
   const target = slots[at + Slot.TARGET]!;
+  // Read now: the team block is released (and may be reused) once the join saw us finish.
+  const size = kind === JobKind.OPENMP ? shared.teams[target * TEAM_WORDS + Team.SIZE]! : 1;
   try {
     if (bootError !== undefined) throw bootError;
     stackPointer!.value = slots[at + Slot.STACK_TOP]!;
@@ -111,7 +117,12 @@ for (;;) {
   }
   Atomics.store(slots, at + Slot.STATE, SlotState.IDLE);
   complete(kind, target);
-  joiner = kind === JobKind.OPENMP ? target * TEAM_WORDS + Team.JOIN_WAITERS : -1;
+  joiner = kind === JobKind.OPENMP ? target * TEAM_WORDS + Team.JOINING : -1;
+  budget = spinBudget(size);
+  // Its forking thread gave up spinning at the join: waking it takes about as long as
+  // the wake grace its next join spins for this worker, so the worker sleeps at once
+  // rather than hold a CPU that thread may be queued for (both packed on one CPU).
+  joinerAsleep = kind === JobKind.OPENMP && Atomics.load(shared.teams, target * TEAM_WORDS + Team.JOIN_WAITERS) !== 0;
 }
 Atomics.store(slots, at + Slot.STATE, SlotState.FREE);
 Atomics.store(slots, at + Slot.READY, 0);
