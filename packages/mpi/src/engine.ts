@@ -1,4 +1,4 @@
-import type { GuestMemory } from '@faasm/abi';
+import { MemoryFault, type GuestMemory } from '@faasm/abi';
 import { MpiErr } from './errors.js';
 import { MPI_ANY_SOURCE, MPI_ANY_TAG } from './layout.js';
 import type { Transport } from './transport.js';
@@ -11,11 +11,21 @@ import type { Transport } from './transport.js';
  * A message is a 16-byte header { context, tag, length, 0 } and its payload padded
  * to 16 bytes. Sends and receives to guest memory copy straight between the guest
  * and the ring; nothing is sent through postMessage.
+ *
+ * The eager path (small messages, the common case of MPI_Send / MPI_Recv and the
+ * collectives' exchanges) allocates nothing: a send with nothing queued before it
+ * writes header and payload into the ring at once; a blocking receive with no other
+ * receive posted and no matching message buffered polls the head of the source's
+ * stream and copies a matching message straight to its buffer. Anything else (a
+ * full ring, a message for another receive, a partly streamed message, a truncation)
+ * takes the general path below, so ordering and matching are the same either way.
  */
 
 const HEADER = 16;
 /** Large payloads are made visible in chunks of this size (copy-in and copy-out overlap). */
 const PUBLISH_CHUNK = 64 * 1024;
+/** Messages up to this size are sent eagerly (written whole when the ring has room). */
+const EAGER_MAX = PUBLISH_CHUNK;
 /** Unexpected messages of at least this size use pooled buffers (a few per power-of-two size). */
 const POOL_MIN = 64 * 1024;
 const POOL_PER_SIZE = 4;
@@ -113,12 +123,22 @@ export class Engine {
   readonly #incoming: (Incoming | undefined)[] = [];
   readonly #posted: RecvOp[] = [];
   readonly #unexpected: Incoming[] = [];
-  readonly #hdr = new Uint8Array(HEADER);
-  readonly #hdrView = new DataView(this.#hdr.buffer);
+  /** Header words read by peekHeader. */
+  readonly #hdr = new Int32Array(4);
+  /** A view of all guest memory (rebuilt when it grows; see #guest). */
+  #guestU8 = new Uint8Array(0);
+  /** Messages partly read from a ring (#incoming entries). */
+  #partial = 0;
   #pendingSends = 0;
+  /** The one completed send returned by every eager send (nothing refers to it later). */
+  readonly #sent: SendOp;
+  /** Status of the last receive completed by recvGuest / recvHost (overwritten by the next). */
+  readonly #status: MsgStatus = { source: MPI_ANY_SOURCE, tag: MPI_ANY_TAG, bytes: 0, error: 0 };
   /** Current spin budget (µs) and count of waits (see waitFor). */
   #budget: number;
   #waits = 0;
+  /** False right after an eager receive spent its spin (the general path then sleeps at once). */
+  #spinning = true;
   readonly #scratch: (ArrayBuffer | undefined)[] = [];
   readonly #pool = new Map<number, ArrayBuffer[]>();
 
@@ -132,19 +152,71 @@ export class Engine {
     this.rank = transport.rank;
     this.size = transport.size;
     this.#budget = spinMicros;
+    this.#sent = new SendOp(this.rank, 0, 0, { host: new Uint8Array(0) }, 0);
+    this.#sent.done = true;
     for (let p = 0; p < this.size; p++) {
       this.#out.push([]);
       this.#incoming.push(undefined);
     }
   }
 
+  /**
+   * All of guest memory, valid up to `end` (callers checked their ranges when the
+   * call started; memory only grows, and a grown non-shared buffer detaches the old one).
+   */
+  #guest(end: number): Uint8Array {
+    let u8 = this.#guestU8;
+    if (end > u8.length) {
+      u8 = this.#guestU8 = new Uint8Array(this.memory.memory.buffer);
+      if (end > u8.length) throw new MemoryFault(end, 0, u8.length);
+    }
+    return u8;
+  }
+
   #bytesOf(b: Buffer, off: number, n: number): Uint8Array {
-    return 'host' in b ? b.host.subarray(off, off + n) : this.memory.bytes(b.guest + off, n);
+    return 'host' in b ? b.host.subarray(off, off + n) : this.#guest(b.guest + off + n).subarray(b.guest + off, b.guest + off + n);
+  }
+
+  /** Writes `n` bytes of `b` from `off` to the stream to `peer`. */
+  #writeFrom(peer: number, b: Buffer, off: number, n: number): void {
+    if ('host' in b) this.transport.write(peer, b.host, off, n);
+    else this.transport.write(peer, this.#guest(b.guest + off + n), b.guest + off, n);
+  }
+
+  /** Reads `n` bytes from the stream of `peer` into `b` at `off`. */
+  #readInto(peer: number, b: Buffer, off: number, n: number): void {
+    if ('host' in b) this.transport.read(peer, b.host, off, n);
+    else this.transport.read(peer, this.#guest(b.guest + off + n), b.guest + off, n);
+  }
+
+  /**
+   * The eager send: header and payload ([off, off+len) of `from`) written into the
+   * ring at once and published. False if the ring has no room for all of it.
+   */
+  #eager(dst: number, ctx: number, tag: number, from: Uint8Array, off: number, len: number): boolean {
+    const t = this.transport;
+    const padded = align16(len);
+    if (t.writable(dst) < HEADER + padded) return false;
+    t.writeHeader(dst, ctx, tag, len);
+    if (len > 0) t.write(dst, from, off, len);
+    if (padded > len) t.pad(dst, padded - len);
+    t.publish(dst);
+    return true;
+  }
+
+  /** A send from guest memory [ptr, ptr+len): eager (no allocation) when it can be, else as isend. */
+  sendGuest(dst: number, ctx: number, tag: number, ptr: number, len: number): SendOp {
+    if (dst !== this.rank && len <= EAGER_MAX && this.#out[dst]!.length === 0 && this.#eager(dst, ctx, tag, this.#guest(ptr + len), ptr, len)) return this.#sent;
+    return this.isend(dst, ctx, tag, { guest: ptr, len });
   }
 
   /** Starts a send; completes once every byte is in the transport (buffered). */
   isend(dst: number, ctx: number, tag: number, src: Buffer): SendOp {
     const len = 'host' in src ? src.host.length : src.len;
+    if (dst !== this.rank && len <= EAGER_MAX && this.#out[dst]!.length === 0) {
+      const sent = 'host' in src ? this.#eager(dst, ctx, tag, src.host, 0, len) : this.#eager(dst, ctx, tag, this.#guest(src.guest + len), src.guest, len);
+      if (sent) return this.#sent;
+    }
     const op = new SendOp(dst, ctx, tag, src, len);
     if (dst === this.rank) {
       const m = new Incoming(dst, ctx, tag, len);
@@ -181,9 +253,8 @@ export class Engine {
 
   /** Blocks until a matching message has arrived (without receiving it). */
   probe(src: number, ctx: number, tag: number): MsgStatus {
-    const r = new RecvOp(src, ctx, tag, undefined, 0);
     let found: Incoming | undefined;
-    this.waitFor(() => (found = this.#unexpected[this.#firstUnexpected(r)]) !== undefined);
+    this.waitFor(() => (found = this.#unexpected[this.#findUnexpected(src, ctx, tag)]) !== undefined);
     return { source: found!.src, tag: found!.tag, bytes: found!.len, error: 0 };
   }
 
@@ -229,9 +300,105 @@ export class Engine {
   }
 
   #firstUnexpected(r: RecvOp): number {
+    return this.#findUnexpected(r.src, r.ctx, r.tag);
+  }
+
+  #findUnexpected(src: number, ctx: number, tag: number): number {
     const q = this.#unexpected;
-    for (let i = 0; i < q.length; i++) if (matches(r, q[i]!)) return i;
+    for (let i = 0; i < q.length; i++) {
+      const m = q[i]!;
+      if (m.ctx === ctx && (src === MPI_ANY_SOURCE || src === m.src) && (tag === MPI_ANY_TAG || tag === m.tag)) return i;
+    }
     return -1;
+  }
+
+  /** A blocking receive into guest memory [ptr, ptr+cap); the status is valid until the next receive. */
+  recvGuest(src: number, ctx: number, tag: number, ptr: number, cap: number): MsgStatus {
+    if (this.#eagerReady(src, ctx, tag) && this.#eagerRecv(src, ctx, tag, undefined, ptr, cap)) return this.#status;
+    return this.#recvPosted(src, ctx, tag, { guest: ptr, len: cap }, cap);
+  }
+
+  /** A blocking receive into a host buffer (up to `into.length` bytes); the status is valid until the next receive. */
+  recvHost(src: number, ctx: number, tag: number, into: Uint8Array): MsgStatus {
+    if (this.#eagerReady(src, ctx, tag) && this.#eagerRecv(src, ctx, tag, into, 0, into.length)) return this.#status;
+    return this.#recvPosted(src, ctx, tag, { host: into }, into.length);
+  }
+
+  #recvPosted(src: number, ctx: number, tag: number, dest: Buffer, cap: number): MsgStatus {
+    const r = this.irecv(src, ctx, tag, dest, cap);
+    // After an eager spin that ran out, go straight to sleep (the spin was spent).
+    this.waitFor(() => r.done, this.#spinning);
+    this.#spinning = true;
+    return r.status;
+  }
+
+  /**
+   * The eager receive may take the next message of a stream straight from the ring:
+   * no earlier receive is posted (it would have the first claim), no buffered message
+   * matches (it came first), nothing is half read, no send waits for ring space (the
+   * eager spin makes no progress on anything else).
+   */
+  #eagerReady(src: number, ctx: number, tag: number): boolean {
+    return this.#posted.length === 0 && this.#partial === 0 && this.#pendingSends === 0 && src !== this.rank && (this.#unexpected.length === 0 || this.#findUnexpected(src, ctx, tag) < 0);
+  }
+
+  /**
+   * Receives eagerly, spinning (adaptive budget, as waitFor) while nothing has arrived.
+   * False: the general path must take over (a message that is not ours or not whole,
+   * or the spin ran out).
+   */
+  #eagerRecv(src: number, ctx: number, tag: number, into: Uint8Array | undefined, off: number, cap: number): boolean {
+    let got = this.#eagerPoll(src, ctx, tag, into, off, cap);
+    if (got !== 0) return got > 0;
+    const budget = this.#spinBudget();
+    const spinUntil = performance.now() + budget / 1000;
+    for (let spins = 1; ; spins++) {
+      got = this.#eagerPoll(src, ctx, tag, into, off, cap);
+      if (got !== 0) {
+        this.#spinWon(budget);
+        return got > 0;
+      }
+      if ((spins & 31) === 0) {
+        this.control.checkAbort();
+        if (performance.now() >= spinUntil) break;
+      }
+    }
+    this.#spinLost();
+    this.#spinning = false;
+    return false;
+  }
+
+  /** 1: received; 0: nothing there yet; -1: the general path must take over. */
+  #eagerPoll(src: number, ctx: number, tag: number, into: Uint8Array | undefined, off: number, cap: number): number {
+    if (src !== MPI_ANY_SOURCE) return this.#eagerFrom(src, ctx, tag, into, off, cap);
+    for (let p = 0; p < this.size; p++) {
+      if (p === this.rank) continue;
+      const got = this.#eagerFrom(p, ctx, tag, into, off, cap);
+      if (got !== 0) return got;
+    }
+    return 0;
+  }
+
+  #eagerFrom(peer: number, ctx: number, tag: number, into: Uint8Array | undefined, off: number, cap: number): number {
+    const t = this.transport;
+    const avail = t.readable(peer);
+    if (avail < HEADER) return 0;
+    const h = this.#hdr;
+    t.peekHeader(peer, h);
+    const len = h[2]! >>> 0;
+    if (h[0] !== ctx || (tag !== MPI_ANY_TAG && h[1] !== tag) || len > cap) return -1;
+    const padded = align16(len);
+    if (avail < HEADER + padded) return -1;
+    t.skip(peer, HEADER);
+    if (len > 0) t.read(peer, into ?? this.#guest(off + len), off, len);
+    t.skip(peer, padded - len);
+    t.release(peer);
+    const st = this.#status;
+    st.source = peer;
+    st.tag = h[1]!;
+    st.bytes = len;
+    st.error = 0;
+    return 1;
   }
 
   #arrived(m: Incoming): void {
@@ -283,10 +450,7 @@ export class Engine {
       let room = t.writable(peer);
       if (s.off < 0) {
         if (room < HEADER) break;
-        this.#hdrView.setInt32(0, s.ctx, true);
-        this.#hdrView.setInt32(4, s.tag, true);
-        this.#hdrView.setUint32(8, s.len, true);
-        t.write(peer, this.#hdr);
+        t.writeHeader(peer, s.ctx, s.tag, s.len);
         s.off = 0;
         room -= HEADER;
         wrote = true;
@@ -295,7 +459,7 @@ export class Engine {
         let n: number;
         if (s.off < s.len) {
           n = Math.min(room, s.len - s.off, PUBLISH_CHUNK);
-          t.write(peer, this.#bytesOf(s.src, s.off, n));
+          this.#writeFrom(peer, s.src, s.off, n);
           // Publish large messages chunk by chunk: the reader copies out while we copy in.
           if (n === PUBLISH_CHUNK) t.publish(peer);
         } else {
@@ -312,6 +476,7 @@ export class Engine {
       q.shift();
     }
     if (wrote) t.publish(peer);
+    t.awaitSpace(peer, q.length > 0);
     return wrote;
   }
 
@@ -324,10 +489,13 @@ export class Engine {
       let m = this.#incoming[peer];
       if (!m) {
         if (avail < HEADER) break;
-        t.read(peer, this.#hdr);
+        const h = this.#hdr;
+        t.peekHeader(peer, h);
+        t.skip(peer, HEADER);
         avail -= HEADER;
-        m = new Incoming(peer, this.#hdrView.getInt32(0, true), this.#hdrView.getInt32(4, true), this.#hdrView.getUint32(8, true));
+        m = new Incoming(peer, h[0]!, h[1]!, h[2]! >>> 0);
         this.#incoming[peer] = m;
+        this.#partial++;
         this.#arrived(m);
       }
       while (m.got < m.padded && avail > 0) {
@@ -337,10 +505,10 @@ export class Engine {
           if (m.direct) {
             const r = m.req!;
             const fit = Math.max(0, Math.min(n, r.cap - m.got));
-            if (fit > 0) t.read(peer, this.#bytesOf(r.dest!, m.got, fit));
+            if (fit > 0) this.#readInto(peer, r.dest!, m.got, fit);
             if (n > fit) t.skip(peer, n - fit);
           } else {
-            t.read(peer, m.buf!.subarray(m.got, m.got + n));
+            t.read(peer, m.buf!, m.got, n);
           }
         } else {
           n = Math.min(avail, m.padded - m.got);
@@ -352,6 +520,7 @@ export class Engine {
       any = true;
       if (m.got < m.padded) break;
       this.#incoming[peer] = undefined;
+      this.#partial--;
       this.#complete(m);
     }
     if (any) t.release(peer);
@@ -375,29 +544,31 @@ export class Engine {
    * succeeds doubles it, and every 64th wait probes with the full budget. On an idle
    * machine ranks spin and answer in microseconds; when ranks share a core, spinning
    * only delays the peer it waits for, so the budget falls and they sleep at once.
+   * `spin` false: sleep without spinning first (the caller just spun).
    */
-  waitFor(done: () => boolean): void {
+  waitFor(done: () => boolean, spin = true): void {
     // Already done (e.g. a send that fit in the ring): leave arrived messages in the
     // ring, so the receive posted next gets them by direct copy.
     if (done()) return;
     this.progress();
     if (done()) return;
     const t = this.transport;
-    const probe = (++this.#waits & 63) === 0;
-    const budget = probe ? this.spinMicros : this.#budget;
-    const spinUntil = performance.now() + budget / 1000;
-    let spins = 0;
-    for (;;) {
-      this.progress();
-      if (done()) {
-        this.#budget = Math.min(this.spinMicros, Math.max(this.#budget * 2, budget));
-        return;
+    if (spin) {
+      const budget = this.#spinBudget();
+      const spinUntil = performance.now() + budget / 1000;
+      for (let spins = 1; ; spins++) {
+        this.progress();
+        if (done()) {
+          this.#spinWon(budget);
+          return;
+        }
+        if ((spins & 31) === 0) {
+          this.control.checkAbort();
+          if (performance.now() >= spinUntil) break;
+        }
       }
-      this.control.checkAbort();
-      if ((++spins & 31) !== 0 || performance.now() < spinUntil) continue;
-      break;
+      this.#spinLost();
     }
-    this.#budget = Math.max(MIN_SPIN_MICROS, this.#budget / 2);
     for (;;) {
       const token = t.armSleep();
       this.progress();
@@ -410,6 +581,19 @@ export class Engine {
       if (done()) return;
       this.control.checkAbort();
     }
+  }
+
+  /** The spin budget of the next wait (µs): the adaptive one, or the full one every 64th wait. */
+  #spinBudget(): number {
+    return (++this.#waits & 63) === 0 ? this.spinMicros : this.#budget;
+  }
+
+  #spinWon(budget: number): void {
+    this.#budget = Math.min(this.spinMicros, Math.max(this.#budget * 2, budget));
+  }
+
+  #spinLost(): void {
+    this.#budget = Math.max(MIN_SPIN_MICROS, this.#budget / 2);
   }
 
   /** Completes every send still queued (used before the world is torn down). */
