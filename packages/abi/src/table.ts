@@ -105,6 +105,22 @@ function bind(name: string, handler: Handler, host: unknown, arity: number): (..
       return (a, b, c, d) => {
         try { return handler(host, a, b, c, d); } catch (e) { throw trapFrom(name, e); }
       };
+    case 5:
+      return (a, b, c, d, e) => {
+        try { return handler(host, a, b, c, d, e); } catch (x) { throw trapFrom(name, x); }
+      };
+    case 6:
+      return (a, b, c, d, e, f) => {
+        try { return handler(host, a, b, c, d, e, f); } catch (x) { throw trapFrom(name, x); }
+      };
+    case 7:
+      return (a, b, c, d, e, f, g) => {
+        try { return handler(host, a, b, c, d, e, f, g); } catch (x) { throw trapFrom(name, x); }
+      };
+    case 8:
+      return (a, b, c, d, e, f, g, h) => {
+        try { return handler(host, a, b, c, d, e, f, g, h); } catch (x) { throw trapFrom(name, x); }
+      };
     default:
       return (...args) => {
         try { return handler(host, ...args); } catch (e) { throw trapFrom(name, e); }
