@@ -196,7 +196,7 @@ export class Engine {
   #eager(dst: number, ctx: number, tag: number, from: Uint8Array, off: number, len: number): boolean {
     const t = this.transport;
     const padded = align16(len);
-    if (t.writable(dst) < HEADER + padded) return false;
+    if (t.writable(dst, HEADER + padded) < HEADER + padded) return false;
     t.writeHeader(dst, ctx, tag, len);
     if (len > 0) t.write(dst, from, off, len);
     if (padded > len) t.pad(dst, padded - len);
@@ -447,7 +447,7 @@ export class Engine {
     let wrote = false;
     while (q.length > 0) {
       const s = q[0]!;
-      let room = t.writable(peer);
+      let room = t.writable(peer, (s.off < 0 ? HEADER : 0) + s.padded - Math.max(0, s.off));
       if (s.off < 0) {
         if (room < HEADER) break;
         t.writeHeader(peer, s.ctx, s.tag, s.len);

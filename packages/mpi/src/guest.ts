@@ -53,7 +53,8 @@ export function buffer(s: MpiState, ptr: number, len: number, what = 'buffer'): 
 }
 
 export function count(n: number, what = 'count'): number {
-  check(n >= 0, MpiErr.COUNT, `${what} ${n} is negative`);
+  // Hot path: messages are built only on failure (here and in comm / datatype).
+  if (!(n >= 0)) throw new MpiError(MpiErr.COUNT, `${what} ${n} is negative`);
   return n;
 }
 
@@ -70,7 +71,7 @@ export function comm(s: MpiState, ptr: number): Comm {
   if (id === COMM_NULL_ID && s.handles.commNull === 0) s.handles.commNull = ptr >>> 0;
   check(id !== COMM_NULL_ID, MpiErr.COMM, 'MPI_COMM_NULL is not a valid communicator here');
   const c = s.comms.get(id);
-  check(c !== undefined, MpiErr.COMM, `invalid communicator (id ${id})`);
+  if (c === undefined) throw new MpiError(MpiErr.COMM, `invalid communicator (id ${id})`);
   return c;
 }
 
@@ -89,8 +90,11 @@ export function datatype(s: MpiState, ptr: number): Datatype {
   const pre = PREDEFINED.get(id);
   if (pre) {
     // Faasm's host takes the element size from the struct; a guest library with another size is not ours.
-    check(size === pre.size, MpiErr.TYPE, `${pre.name} has size ${size}, expected ${pre.size}`);
-    return { id, ptr: ptr >>> 0, size, name: pre.name, kind: pre.kind, elems: 1 };
+    if (size !== pre.size) throw new MpiError(MpiErr.TYPE, `${pre.name} has size ${size}, expected ${pre.size}`);
+    // One resolved object per predefined type and guest struct: no allocation per call.
+    let t = s.predefinedTypes[id];
+    if (t === undefined || t.ptr !== ptr >>> 0) s.predefinedTypes[id] = t = { id, ptr: ptr >>> 0, size, name: pre.name, kind: pre.kind, elems: 1 };
+    return t;
   }
   check(id !== TypeId.DATATYPE_NULL, MpiErr.TYPE, 'MPI_DATATYPE_NULL is not a valid datatype here');
   const d = id >= FIRST_DERIVED_TYPE_ID ? s.types.get(id) : undefined;

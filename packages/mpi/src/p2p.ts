@@ -9,12 +9,12 @@ import type { Comm, MpiState, Request } from './state.js';
 /** Point-to-point communication and requests (MPI 4.x chapter 3). */
 
 function sendTag(tag: number): number {
-  check(tag >= 0 && tag <= TAG_UB, MpiErr.TAG, `tag ${tag} is not in 0..MPI_TAG_UB`);
+  if (!(tag >= 0 && tag <= TAG_UB)) throw new MpiError(MpiErr.TAG, `tag ${tag} is not in 0..MPI_TAG_UB`);
   return tag;
 }
 
 function recvTag(tag: number): number {
-  check((tag >= 0 && tag <= TAG_UB) || tag === MPI_ANY_TAG, MpiErr.TAG, `tag ${tag} is not in 0..MPI_TAG_UB or MPI_ANY_TAG`);
+  if (!((tag >= 0 && tag <= TAG_UB) || tag === MPI_ANY_TAG)) throw new MpiError(MpiErr.TAG, `tag ${tag} is not in 0..MPI_TAG_UB or MPI_ANY_TAG`);
   return tag;
 }
 

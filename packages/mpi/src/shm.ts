@@ -170,6 +170,8 @@ export class ShmTransport implements Transport {
   /** Local copies of our own ring positions (we are the only writer of each). */
   readonly #head: number[] = [];
   readonly #tail: number[] = [];
+  /** Per outgoing ring: the reader's tail as last seen (it only moves forward). */
+  readonly #seenTail: number[] = [];
   /** Local copy of each outgoing ring's WAITING word. */
   readonly #waiting: boolean[] = [];
 
@@ -188,13 +190,18 @@ export class ShmTransport implements Transport {
       this.#in.push(self ? -1 : world.ringOffset(p, rank));
       this.#head.push(self ? 0 : Atomics.load(this.#i32, world.ringOffset(rank, p) / 4 + HEAD));
       this.#tail.push(self ? 0 : Atomics.load(this.#i32, world.ringOffset(p, rank) / 4 + TAIL));
+      this.#seenTail.push(self ? 0 : Atomics.load(this.#i32, world.ringOffset(rank, p) / 4 + TAIL));
       this.#waiting.push(false);
     }
   }
 
-  writable(peer: number): number {
+  writable(peer: number, need = Infinity): number {
+    const head = this.#head[peer]!;
+    const room = this.#cap - ((head - this.#seenTail[peer]!) >>> 0);
+    if (room >= need) return room;
     const tail = Atomics.load(this.#i32, this.#out[peer]! / 4 + TAIL);
-    return this.#cap - ((this.#head[peer]! - tail) >>> 0);
+    this.#seenTail[peer] = tail;
+    return this.#cap - ((head - tail) >>> 0);
   }
 
   write(peer: number, bytes: Uint8Array, off = 0, n = bytes.length - off): void {

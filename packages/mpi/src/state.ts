@@ -133,6 +133,8 @@ export class MpiState {
   readonly ops = new Map<number, UserOp>();
   readonly requests = new Map<number, Request>();
   readonly windows = new Map<number, Window>();
+  /** Resolved predefined datatypes by id (for the guest struct last seen with that id). */
+  readonly predefinedTypes: (Datatype | undefined)[] = [];
   nextType = 0;
   nextOp = 0;
   nextRequest = 1;
@@ -161,6 +163,7 @@ export class MpiState {
     this.ops.clear();
     this.requests.clear();
     this.windows.clear();
+    this.predefinedTypes.length = 0;
     this.nextType = 0;
     this.nextOp = 0;
     this.nextRequest = 1;

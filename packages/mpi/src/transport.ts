@@ -7,8 +7,12 @@
 export interface Transport {
   readonly rank: number;
   readonly size: number;
-  /** Bytes that can be appended to the stream to `peer` now. */
-  writable(peer: number): number;
+  /**
+   * Bytes that can be appended to the stream to `peer` now: exact, or (when at least
+   * `need` are known to be free) a lower bound of at least `need`. A transport may
+   * then skip looking at the reader's position, which costs a cache miss.
+   */
+  writable(peer: number, need?: number): number;
   /**
    * Appends `n` bytes of `bytes` from `off` (default: all of it; at most
    * `writable(peer)`) to the stream to `peer`; visible after `publish`.
