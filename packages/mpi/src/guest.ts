@@ -19,26 +19,37 @@ export function stateOf(host: FaasletHost): MpiState {
 export function mpiCall(host: FaasletHost, name: string, body: (s: MpiState) => number, needsInit = true): number {
   const s = stateOf(host);
   try {
-    if (needsInit) {
-      check(s.initialized, MpiErr.OTHER, 'called before MPI_Init');
-      check(!s.finalized, MpiErr.OTHER, 'called after MPI_Finalize');
-    }
-    return body(s);
+    return body(needsInit ? ready(s) : s);
   } catch (e) {
-    if (e instanceof WorldAborted) throw new GuestTrap(name, e.message);
-    let err: MpiError;
-    if (e instanceof MpiError) err = e;
-    else if (e instanceof MemoryFault) err = new MpiError(MpiErr.ARG, e.message);
-    else if (isControlFlow(e)) throw e;
-    else throw e;
-    const message = `rank ${s.rank}: ${name}: ${err.message}`;
-    if ((s.options.errors ?? 'fatal') === 'return') {
-      host.log.warn(message);
-      return err.code;
-    }
-    s.world?.abort(s.rank, err.code, `MPI_ERRORS_ARE_FATAL: ${message}`);
-    throw new GuestTrap(name, `MPI_ERRORS_ARE_FATAL: ${message}`);
+    return mpiFailed(host, s, name, e);
   }
+}
+
+/** `s` once MPI_Init ran and MPI_Finalize did not (MPI_ERR_OTHER otherwise). */
+export function ready(s: MpiState): MpiState {
+  check(s.initialized, MpiErr.OTHER, 'called before MPI_Init');
+  check(!s.finalized, MpiErr.OTHER, 'called after MPI_Finalize');
+  return s;
+}
+
+/**
+ * mpiCall's error handling, for the hot handlers that inline the skeleton (no closure
+ * per call): returns the error code or throws the trap.
+ */
+export function mpiFailed(host: FaasletHost, s: MpiState, name: string, e: unknown): number {
+  if (e instanceof WorldAborted) throw new GuestTrap(name, e.message);
+  let err: MpiError;
+  if (e instanceof MpiError) err = e;
+  else if (e instanceof MemoryFault) err = new MpiError(MpiErr.ARG, e.message);
+  else if (isControlFlow(e)) throw e;
+  else throw e;
+  const message = `rank ${s.rank}: ${name}: ${err.message}`;
+  if ((s.options.errors ?? 'fatal') === 'return') {
+    host.log.warn(message);
+    return err.code;
+  }
+  s.world?.abort(s.rank, err.code, `MPI_ERRORS_ARE_FATAL: ${message}`);
+  throw new GuestTrap(name, `MPI_ERRORS_ARE_FATAL: ${message}`);
 }
 
 /** Checks a guest buffer [ptr, ptr+len) lies in memory (MPI_ERR_BUFFER otherwise). */
