@@ -140,6 +140,8 @@ export class Engine {
   /** False right after an eager receive spent its spin (the general path then sleeps at once). */
   #spinning = true;
   readonly #scratch: (ArrayBuffer | undefined)[] = [];
+  /** The last view handed out per slot (reused when the same size is asked again). */
+  readonly #scratchView: (Uint8Array | undefined)[] = [];
   readonly #pool = new Map<number, ArrayBuffer[]>();
 
   constructor(
@@ -210,6 +212,12 @@ export class Engine {
     return this.isend(dst, ctx, tag, { guest: ptr, len });
   }
 
+  /** A send of a host buffer: eager (no allocation) when it can be, else as isend. */
+  sendHost(dst: number, ctx: number, tag: number, bytes: Uint8Array): SendOp {
+    if (dst !== this.rank && bytes.length <= EAGER_MAX && this.#out[dst]!.length === 0 && this.#eager(dst, ctx, tag, bytes, 0, bytes.length)) return this.#sent;
+    return this.isend(dst, ctx, tag, { host: bytes });
+  }
+
   /** Starts a send; completes once every byte is in the transport (buffered). */
   isend(dst: number, ctx: number, tag: number, src: Buffer): SendOp {
     const len = 'host' in src ? src.host.length : src.len;
@@ -264,12 +272,14 @@ export class Engine {
    * collectives keep theirs per rank. A slot's view is valid until the slot is reused.
    */
   scratch(slot: Slot, n: number): Uint8Array {
+    const last = this.#scratchView[slot];
+    if (last !== undefined && last.length === n) return last;
     let b = this.#scratch[slot];
     if (!b || b.byteLength < n) {
       b = new ArrayBuffer(Math.max(n, (b?.byteLength ?? 0) * 2, 256));
       this.#scratch[slot] = b;
     }
-    return new Uint8Array(b, 0, n);
+    return (this.#scratchView[slot] = new Uint8Array(b, 0, n));
   }
 
   /** A buffer for an unexpected message: large ones come from a pool (allocating them costs milliseconds). */

@@ -136,9 +136,16 @@ export function reduction(s: MpiState, opPtr: number, type: Datatype): Reduction
   }
   if (id === OpId.NULL && s.handles.opNull === 0) s.handles.opNull = opPtr >>> 0;
   if (id >= OpId.MAX && id <= OpId.MINLOC) {
+    // Predefined op on a predefined type: resolved once per state (no closures per call).
+    const key = type.id < FIRST_DERIVED_TYPE_ID ? id * 32 + type.id : -1;
+    const known = key >= 0 ? s.reductions[key] : undefined;
+    if (known) return known;
     const combine = predefinedCombine(id, type.kind);
     check(combine !== undefined, MpiErr.OP, `op ${id} is not defined on ${type.name} (MPI 4.x §6.9.2)`);
-    return { combine: (a, b, n) => combine(a, b, n * type.elems), commute: true };
+    const elems = type.elems;
+    const red: Reduction = { combine: elems === 1 ? combine : (a, b, n) => combine(a, b, n * elems), commute: true };
+    if (key >= 0) s.reductions[key] = red;
+    return red;
   }
   const user = s.ops.get(id);
   check(user !== undefined, MpiErr.OP, `invalid op (id ${id})`);
