@@ -32,6 +32,10 @@ const POOL_PER_SIZE = 4;
 /** The adaptive spin never drops below this (µs). */
 const MIN_SPIN_MICROS = 1;
 
+/** Outcomes of an eager receive attempt. */
+const Eager = { RECEIVED: 0, NOTHING: 1, TAKE_OVER: 2, SPUN_OUT: 3 } as const;
+type Eager = (typeof Eager)[keyof typeof Eager];
+
 function align16(n: number): number {
   return (n + 15) & ~15;
 }
@@ -137,8 +141,6 @@ export class Engine {
   /** Current spin budget (µs) and count of waits (see waitFor). */
   #budget: number;
   #waits = 0;
-  /** False right after an eager receive spent its spin (the general path then sleeps at once). */
-  #spinning = true;
   readonly #scratch: (ArrayBuffer | undefined)[] = [];
   /** The last view handed out per slot (reused when the same size is asked again). */
   readonly #scratchView: (Uint8Array | undefined)[] = [];
@@ -176,6 +178,7 @@ export class Engine {
   }
 
   #bytesOf(b: Buffer, off: number, n: number): Uint8Array {
+    if (n === 0) return new Uint8Array(0);
     return 'host' in b ? b.host.subarray(off, off + n) : this.#guest(b.guest + off + n).subarray(b.guest + off, b.guest + off + n);
   }
 
@@ -192,39 +195,40 @@ export class Engine {
   }
 
   /**
-   * The eager send: header and payload ([off, off+len) of `from`) written into the
-   * ring at once and published. False if the ring has no room for all of it.
+   * The eager send: when nothing is queued to `dst` and the ring has room, header and
+   * payload ([off, off+len) of `from`, or of guest memory if undefined) are written
+   * at once and published. False: the send must be queued.
    */
-  #eager(dst: number, ctx: number, tag: number, from: Uint8Array, off: number, len: number): boolean {
+  #eager(dst: number, ctx: number, tag: number, from: Uint8Array | undefined, off: number, len: number): boolean {
+    if (dst === this.rank || len > EAGER_MAX || this.#out[dst]!.length !== 0) return false;
     const t = this.transport;
     const padded = align16(len);
     if (t.writable(dst, HEADER + padded) < HEADER + padded) return false;
     t.writeHeader(dst, ctx, tag, len);
-    if (len > 0) t.write(dst, from, off, len);
+    if (len > 0) t.write(dst, from ?? this.#guest(off + len), off, len);
     if (padded > len) t.pad(dst, padded - len);
     t.publish(dst);
     return true;
   }
 
-  /** A send from guest memory [ptr, ptr+len): eager (no allocation) when it can be, else as isend. */
+  /** A send from guest memory [ptr, ptr+len): eager (no allocation) when it can be, else queued. */
   sendGuest(dst: number, ctx: number, tag: number, ptr: number, len: number): SendOp {
-    if (dst !== this.rank && len <= EAGER_MAX && this.#out[dst]!.length === 0 && this.#eager(dst, ctx, tag, this.#guest(ptr + len), ptr, len)) return this.#sent;
-    return this.isend(dst, ctx, tag, { guest: ptr, len });
+    return this.#eager(dst, ctx, tag, undefined, ptr, len) ? this.#sent : this.#queue(dst, ctx, tag, { guest: ptr, len }, len);
   }
 
-  /** A send of a host buffer: eager (no allocation) when it can be, else as isend. */
+  /** A send of a host buffer: eager (no allocation) when it can be, else queued. */
   sendHost(dst: number, ctx: number, tag: number, bytes: Uint8Array): SendOp {
-    if (dst !== this.rank && bytes.length <= EAGER_MAX && this.#out[dst]!.length === 0 && this.#eager(dst, ctx, tag, bytes, 0, bytes.length)) return this.#sent;
-    return this.isend(dst, ctx, tag, { host: bytes });
+    return this.#eager(dst, ctx, tag, bytes, 0, bytes.length) ? this.#sent : this.#queue(dst, ctx, tag, { host: bytes }, bytes.length);
   }
 
   /** Starts a send; completes once every byte is in the transport (buffered). */
   isend(dst: number, ctx: number, tag: number, src: Buffer): SendOp {
     const len = 'host' in src ? src.host.length : src.len;
-    if (dst !== this.rank && len <= EAGER_MAX && this.#out[dst]!.length === 0) {
-      const sent = 'host' in src ? this.#eager(dst, ctx, tag, src.host, 0, len) : this.#eager(dst, ctx, tag, this.#guest(src.guest + len), src.guest, len);
-      if (sent) return this.#sent;
-    }
+    const eager = 'host' in src ? this.#eager(dst, ctx, tag, src.host, 0, len) : this.#eager(dst, ctx, tag, undefined, src.guest, len);
+    return eager ? this.#sent : this.#queue(dst, ctx, tag, src, len);
+  }
+
+  #queue(dst: number, ctx: number, tag: number, src: Buffer, len: number): SendOp {
     const op = new SendOp(dst, ctx, tag, src, len);
     if (dst === this.rank) {
       const m = new Incoming(dst, ctx, tag, len);
@@ -324,21 +328,22 @@ export class Engine {
 
   /** A blocking receive into guest memory [ptr, ptr+cap); the status is valid until the next receive. */
   recvGuest(src: number, ctx: number, tag: number, ptr: number, cap: number): MsgStatus {
-    if (this.#eagerReady(src, ctx, tag) && this.#eagerRecv(src, ctx, tag, undefined, ptr, cap)) return this.#status;
-    return this.#recvPosted(src, ctx, tag, { guest: ptr, len: cap }, cap);
+    const got = this.#eagerReady(src, ctx, tag) ? this.#eagerRecv(src, ctx, tag, undefined, ptr, cap) : Eager.TAKE_OVER;
+    if (got === Eager.RECEIVED) return this.#status;
+    return this.#recvPosted(src, ctx, tag, { guest: ptr, len: cap }, cap, got === Eager.TAKE_OVER);
   }
 
   /** A blocking receive into a host buffer (up to `into.length` bytes); the status is valid until the next receive. */
   recvHost(src: number, ctx: number, tag: number, into: Uint8Array): MsgStatus {
-    if (this.#eagerReady(src, ctx, tag) && this.#eagerRecv(src, ctx, tag, into, 0, into.length)) return this.#status;
-    return this.#recvPosted(src, ctx, tag, { host: into }, into.length);
+    const got = this.#eagerReady(src, ctx, tag) ? this.#eagerRecv(src, ctx, tag, into, 0, into.length) : Eager.TAKE_OVER;
+    if (got === Eager.RECEIVED) return this.#status;
+    return this.#recvPosted(src, ctx, tag, { host: into }, into.length, got === Eager.TAKE_OVER);
   }
 
-  #recvPosted(src: number, ctx: number, tag: number, dest: Buffer, cap: number): MsgStatus {
+  /** The general path of a blocking receive; `spin` false after an eager spin ran out (sleep at once). */
+  #recvPosted(src: number, ctx: number, tag: number, dest: Buffer, cap: number, spin: boolean): MsgStatus {
     const r = this.irecv(src, ctx, tag, dest, cap);
-    // After an eager spin that ran out, go straight to sleep (the spin was spent).
-    this.waitFor(() => r.done, this.#spinning);
-    this.#spinning = true;
+    this.waitFor(() => r.done, spin);
     return r.status;
   }
 
@@ -354,19 +359,19 @@ export class Engine {
 
   /**
    * Receives eagerly, spinning (adaptive budget, as waitFor) while nothing has arrived.
-   * False: the general path must take over (a message that is not ours or not whole,
-   * or the spin ran out).
+   * Otherwise the general path takes over: at once for a message that is not ours or
+   * not whole (TAKE_OVER), or asleep when the spin ran out (SPUN_OUT).
    */
-  #eagerRecv(src: number, ctx: number, tag: number, into: Uint8Array | undefined, off: number, cap: number): boolean {
+  #eagerRecv(src: number, ctx: number, tag: number, into: Uint8Array | undefined, off: number, cap: number): Eager {
     let got = this.#eagerPoll(src, ctx, tag, into, off, cap);
-    if (got !== 0) return got > 0;
+    if (got !== Eager.NOTHING) return got;
     const budget = this.#spinBudget();
     const spinUntil = performance.now() + budget / 1000;
     for (let spins = 1; ; spins++) {
       got = this.#eagerPoll(src, ctx, tag, into, off, cap);
-      if (got !== 0) {
+      if (got !== Eager.NOTHING) {
         this.#spinWon(budget);
-        return got > 0;
+        return got;
       }
       if ((spins & 31) === 0) {
         this.control.checkAbort();
@@ -374,31 +379,30 @@ export class Engine {
       }
     }
     this.#spinLost();
-    this.#spinning = false;
-    return false;
+    return Eager.SPUN_OUT;
   }
 
-  /** 1: received; 0: nothing there yet; -1: the general path must take over. */
-  #eagerPoll(src: number, ctx: number, tag: number, into: Uint8Array | undefined, off: number, cap: number): number {
+  #eagerPoll(src: number, ctx: number, tag: number, into: Uint8Array | undefined, off: number, cap: number): Eager {
     if (src !== MPI_ANY_SOURCE) return this.#eagerFrom(src, ctx, tag, into, off, cap);
     for (let p = 0; p < this.size; p++) {
       if (p === this.rank) continue;
       const got = this.#eagerFrom(p, ctx, tag, into, off, cap);
-      if (got !== 0) return got;
+      if (got !== Eager.NOTHING) return got;
     }
-    return 0;
+    return Eager.NOTHING;
   }
 
-  #eagerFrom(peer: number, ctx: number, tag: number, into: Uint8Array | undefined, off: number, cap: number): number {
+  /** Takes the message at the head of `peer`'s stream if it is whole, matches and fits. */
+  #eagerFrom(peer: number, ctx: number, tag: number, into: Uint8Array | undefined, off: number, cap: number): Eager {
     const t = this.transport;
     const avail = t.readable(peer);
-    if (avail < HEADER) return 0;
+    if (avail < HEADER) return Eager.NOTHING;
     const h = this.#hdr;
     t.peekHeader(peer, h);
     const len = h[2]! >>> 0;
-    if (h[0] !== ctx || (tag !== MPI_ANY_TAG && h[1] !== tag) || len > cap) return -1;
+    if (h[0] !== ctx || (tag !== MPI_ANY_TAG && h[1] !== tag) || len > cap) return Eager.TAKE_OVER;
     const padded = align16(len);
-    if (avail < HEADER + padded) return -1;
+    if (avail < HEADER + padded) return Eager.TAKE_OVER;
     t.skip(peer, HEADER);
     if (len > 0) t.read(peer, into ?? this.#guest(off + len), off, len);
     t.skip(peer, padded - len);
@@ -408,7 +412,7 @@ export class Engine {
     st.tag = h[1]!;
     st.bytes = len;
     st.error = 0;
-    return 1;
+    return Eager.RECEIVED;
   }
 
   #arrived(m: Incoming): void {
