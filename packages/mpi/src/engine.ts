@@ -126,7 +126,15 @@ export class Engine {
   readonly #out: SendOp[][] = [];
   readonly #incoming: (Incoming | undefined)[] = [];
   readonly #posted: RecvOp[] = [];
-  readonly #unexpected: Incoming[] = [];
+  /**
+   * Unexpected messages in arrival order. A taken one leaves a hole (splicing a long
+   * queue per receive is quadratic); holes are dropped from the front as it advances
+   * and compacted when they outnumber the messages.
+   */
+  readonly #unexpected: (Incoming | undefined)[] = [];
+  /** Index of the first entry that may hold a message, and messages held. */
+  #uxHead = 0;
+  #uxCount = 0;
   /** Header words read by peekHeader. */
   readonly #hdr = new Int32Array(4);
   /** A view of all guest memory (rebuilt when it grows; see #guest). */
@@ -252,8 +260,7 @@ export class Engine {
     const r = new RecvOp(src, ctx, tag, dest, cap);
     const i = this.#firstUnexpected(r);
     if (i >= 0) {
-      const m = this.#unexpected[i]!;
-      this.#unexpected.splice(i, 1);
+      const m = this.#takeUnexpected(i);
       m.req = r;
       if (r.cap < 0) this.#allocate(r, m);
       if (m.complete) this.#finish(m);
@@ -319,11 +326,33 @@ export class Engine {
 
   #findUnexpected(src: number, ctx: number, tag: number): number {
     const q = this.#unexpected;
-    for (let i = 0; i < q.length; i++) {
-      const m = q[i]!;
-      if (m.ctx === ctx && (src === MPI_ANY_SOURCE || src === m.src) && (tag === MPI_ANY_TAG || tag === m.tag)) return i;
+    for (let i = this.#uxHead; i < q.length; i++) {
+      const m = q[i];
+      if (m !== undefined && m.ctx === ctx && (src === MPI_ANY_SOURCE || src === m.src) && (tag === MPI_ANY_TAG || tag === m.tag)) return i;
     }
     return -1;
+  }
+
+  #takeUnexpected(i: number): Incoming {
+    const q = this.#unexpected;
+    const m = q[i]!;
+    q[i] = undefined;
+    if (--this.#uxCount === 0) {
+      q.length = 0;
+      this.#uxHead = 0;
+      return m;
+    }
+    while (q[this.#uxHead] === undefined) this.#uxHead++;
+    if (q.length - this.#uxHead > 2 * this.#uxCount + 64) {
+      let k = 0;
+      for (let j = this.#uxHead; j < q.length; j++) if (q[j] !== undefined) q[k++] = q[j];
+      q.length = k;
+      this.#uxHead = 0;
+    } else if (this.#uxHead > 64 && this.#uxHead * 2 > q.length) {
+      q.splice(0, this.#uxHead);
+      this.#uxHead = 0;
+    }
+    return m;
   }
 
   /** A blocking receive into guest memory [ptr, ptr+cap); the status is valid until the next receive. */
@@ -354,7 +383,7 @@ export class Engine {
    * eager spin makes no progress on anything else).
    */
   #eagerReady(src: number, ctx: number, tag: number): boolean {
-    return this.#posted.length === 0 && this.#partial === 0 && this.#pendingSends === 0 && src !== this.rank && (this.#unexpected.length === 0 || this.#findUnexpected(src, ctx, tag) < 0);
+    return this.#posted.length === 0 && this.#partial === 0 && this.#pendingSends === 0 && src !== this.rank && (this.#uxCount === 0 || this.#findUnexpected(src, ctx, tag) < 0);
   }
 
   /**
@@ -432,6 +461,7 @@ export class Engine {
       if (r.cap < 0) this.#allocate(r, m);
     } else {
       this.#unexpected.push(m);
+      this.#uxCount++;
     }
     if (!m.direct && m.buf === undefined) m.buf = this.#takeBuf(m.len);
   }

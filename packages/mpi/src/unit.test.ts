@@ -168,6 +168,22 @@ describe('shared-memory transport and engine', () => {
     expect([posted.status.tag, into[0]]).toEqual([6, 16]);
   });
 
+  it('keeps a long unexpected queue in order while receives take from its middle and front', () => {
+    const { engines, pump } = pair(16384);
+    const [e0, e1] = engines as [Engine, Engine];
+    for (let i = 0; i < 400; i++) e0.sendHost(1, 0, 1 + (i % 2), Uint8Array.of(i & 255, i >> 8));
+    pump(() => (e1.progress(), e0.idle));
+    const into = new Uint8Array(2);
+    const value = () => into[0]! | (into[1]! << 8);
+    const evens: number[] = [];
+    const odds: number[] = [];
+    for (let i = 0; i < 150; i++) evens.push((e1.recvHost(0, 0, 1, into), value()));
+    for (let i = 0; i < 200; i++) odds.push((e1.recvHost(0, 0, 2, into), value()));
+    for (let i = 150; i < 200; i++) evens.push((e1.recvHost(0, 0, -1, into), value()));
+    expect(evens).toEqual(Array.from({ length: 200 }, (_, i) => 2 * i));
+    expect(odds).toEqual(Array.from({ length: 200 }, (_, i) => 2 * i + 1));
+  });
+
   it('receives from MPI_ANY_SOURCE eagerly and keeps each source in order', () => {
     const world = ShmWorld.create(3, 4096);
     const control = { checkAbort: () => {} };
