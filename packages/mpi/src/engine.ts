@@ -29,8 +29,13 @@ const EAGER_MAX = PUBLISH_CHUNK;
 /** Unexpected messages of at least this size use pooled buffers (a few per power-of-two size). */
 const POOL_MIN = 64 * 1024;
 const POOL_PER_SIZE = 4;
-/** The adaptive spin never drops below this (µs). */
-const MIN_SPIN_MICROS = 1;
+/**
+ * The adaptive spin never drops below this (µs, nor above spinMicros): a few eager
+ * round trips, so that a rank whose budget has fallen still catches the reply of a
+ * peer that is running. Below one round trip every spin would fail once the ranks had
+ * started sleeping, and they would keep paying a futex wake per message.
+ */
+const MIN_SPIN_MICROS = 3;
 
 /** Outcomes of an eager receive attempt. */
 const Eager = { RECEIVED: 0, NOTHING: 1, TAKE_OVER: 2, SPUN_OUT: 3 } as const;
@@ -637,7 +642,7 @@ export class Engine {
   }
 
   #spinLost(): void {
-    this.#budget = Math.max(MIN_SPIN_MICROS, this.#budget / 2);
+    this.#budget = Math.max(Math.min(MIN_SPIN_MICROS, this.spinMicros), this.#budget / 2);
   }
 
   /** Completes every send still queued (used before the world is torn down). */
