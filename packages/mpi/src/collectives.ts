@@ -48,10 +48,11 @@ export function waitAll(e: Engine, ops: readonly (SendOp | RecvOp)[]): void {
   e.waitFor(() => ops.every((o) => o.done));
 }
 
+/** Sends `out` to `to` and receives into `into` from `from` (the send goes first: eagerly, when it fits). */
 function sendrecv(e: Engine, c: Comm, to: number, out: Uint8Array, from: number, into: Uint8Array, tag: number): void {
-  const r = recv(e, c, from, tag, { host: into }, into.length);
-  const s = send(e, c, to, tag, { host: out });
-  e.waitFor(() => r.done && s.done);
+  const s = e.sendHost(c.group[to]!, collCtx(c), tag, out);
+  e.recvHost(c.group[from]!, collCtx(c), tag, into);
+  if (!s.done) e.waitFor(() => s.done);
 }
 
 /** Dissemination barrier: ⌈log2 n⌉ rounds. */

@@ -19,26 +19,37 @@ export function stateOf(host: FaasletHost): MpiState {
 export function mpiCall(host: FaasletHost, name: string, body: (s: MpiState) => number, needsInit = true): number {
   const s = stateOf(host);
   try {
-    if (needsInit) {
-      check(s.initialized, MpiErr.OTHER, 'called before MPI_Init');
-      check(!s.finalized, MpiErr.OTHER, 'called after MPI_Finalize');
-    }
-    return body(s);
+    return body(needsInit ? ready(s) : s);
   } catch (e) {
-    if (e instanceof WorldAborted) throw new GuestTrap(name, e.message);
-    let err: MpiError;
-    if (e instanceof MpiError) err = e;
-    else if (e instanceof MemoryFault) err = new MpiError(MpiErr.ARG, e.message);
-    else if (isControlFlow(e)) throw e;
-    else throw e;
-    const message = `rank ${s.rank}: ${name}: ${err.message}`;
-    if ((s.options.errors ?? 'fatal') === 'return') {
-      host.log.warn(message);
-      return err.code;
-    }
-    s.world?.abort(s.rank, err.code, `MPI_ERRORS_ARE_FATAL: ${message}`);
-    throw new GuestTrap(name, `MPI_ERRORS_ARE_FATAL: ${message}`);
+    return mpiFailed(host, s, name, e);
   }
+}
+
+/** `s` once MPI_Init ran and MPI_Finalize did not (MPI_ERR_OTHER otherwise). */
+export function ready(s: MpiState): MpiState {
+  check(s.initialized, MpiErr.OTHER, 'called before MPI_Init');
+  check(!s.finalized, MpiErr.OTHER, 'called after MPI_Finalize');
+  return s;
+}
+
+/**
+ * mpiCall's error handling, for the hot handlers that inline the skeleton (no closure
+ * per call): returns the error code or throws the trap.
+ */
+export function mpiFailed(host: FaasletHost, s: MpiState, name: string, e: unknown): number {
+  if (e instanceof WorldAborted) throw new GuestTrap(name, e.message);
+  let err: MpiError;
+  if (e instanceof MpiError) err = e;
+  else if (e instanceof MemoryFault) err = new MpiError(MpiErr.ARG, e.message);
+  else if (isControlFlow(e)) throw e;
+  else throw e;
+  const message = `rank ${s.rank}: ${name}: ${err.message}`;
+  if ((s.options.errors ?? 'fatal') === 'return') {
+    host.log.warn(message);
+    return err.code;
+  }
+  s.world?.abort(s.rank, err.code, `MPI_ERRORS_ARE_FATAL: ${message}`);
+  throw new GuestTrap(name, `MPI_ERRORS_ARE_FATAL: ${message}`);
 }
 
 /** Checks a guest buffer [ptr, ptr+len) lies in memory (MPI_ERR_BUFFER otherwise). */
@@ -53,7 +64,8 @@ export function buffer(s: MpiState, ptr: number, len: number, what = 'buffer'): 
 }
 
 export function count(n: number, what = 'count'): number {
-  check(n >= 0, MpiErr.COUNT, `${what} ${n} is negative`);
+  // Hot path: messages are built only on failure (here and in comm / datatype).
+  if (!(n >= 0)) throw new MpiError(MpiErr.COUNT, `${what} ${n} is negative`);
   return n;
 }
 
@@ -70,7 +82,7 @@ export function comm(s: MpiState, ptr: number): Comm {
   if (id === COMM_NULL_ID && s.handles.commNull === 0) s.handles.commNull = ptr >>> 0;
   check(id !== COMM_NULL_ID, MpiErr.COMM, 'MPI_COMM_NULL is not a valid communicator here');
   const c = s.comms.get(id);
-  check(c !== undefined, MpiErr.COMM, `invalid communicator (id ${id})`);
+  if (c === undefined) throw new MpiError(MpiErr.COMM, `invalid communicator (id ${id})`);
   return c;
 }
 
@@ -89,8 +101,11 @@ export function datatype(s: MpiState, ptr: number): Datatype {
   const pre = PREDEFINED.get(id);
   if (pre) {
     // Faasm's host takes the element size from the struct; a guest library with another size is not ours.
-    check(size === pre.size, MpiErr.TYPE, `${pre.name} has size ${size}, expected ${pre.size}`);
-    return { id, ptr: ptr >>> 0, size, name: pre.name, kind: pre.kind, elems: 1 };
+    if (size !== pre.size) throw new MpiError(MpiErr.TYPE, `${pre.name} has size ${size}, expected ${pre.size}`);
+    // One resolved object per predefined type and guest struct: no allocation per call.
+    let t = s.predefinedTypes[id];
+    if (t === undefined || t.ptr !== ptr >>> 0) s.predefinedTypes[id] = t = { id, ptr: ptr >>> 0, size, name: pre.name, kind: pre.kind, elems: 1 };
+    return t;
   }
   check(id !== TypeId.DATATYPE_NULL, MpiErr.TYPE, 'MPI_DATATYPE_NULL is not a valid datatype here');
   const d = id >= FIRST_DERIVED_TYPE_ID ? s.types.get(id) : undefined;
@@ -121,9 +136,16 @@ export function reduction(s: MpiState, opPtr: number, type: Datatype): Reduction
   }
   if (id === OpId.NULL && s.handles.opNull === 0) s.handles.opNull = opPtr >>> 0;
   if (id >= OpId.MAX && id <= OpId.MINLOC) {
+    // Predefined op on a predefined type: resolved once per state (no closures per call).
+    const key = type.id < FIRST_DERIVED_TYPE_ID ? id * 32 + type.id : -1;
+    const known = key >= 0 ? s.reductions[key] : undefined;
+    if (known) return known;
     const combine = predefinedCombine(id, type.kind);
     check(combine !== undefined, MpiErr.OP, `op ${id} is not defined on ${type.name} (MPI 4.x §6.9.2)`);
-    return { combine: (a, b, n) => combine(a, b, n * type.elems), commute: true };
+    const elems = type.elems;
+    const red: Reduction = { combine: elems === 1 ? combine : (a, b, n) => combine(a, b, n * elems), commute: true };
+    if (key >= 0) s.reductions[key] = red;
+    return red;
   }
   const user = s.ops.get(id);
   check(user !== undefined, MpiErr.OP, `invalid op (id ${id})`);

@@ -2,19 +2,19 @@ import type { FaasletHost } from '@faasm/abi';
 import { p2pCtx } from './collectives.js';
 import { SendOp, type RecvOp } from './engine.js';
 import { MpiErr, MpiError, check } from './errors.js';
-import { buffer, comm, commType, count, datatype, engineOf, mpiCall, rankIn, writeStatus } from './guest.js';
+import { buffer, comm, commType, count, datatype, engineOf, mpiCall, mpiFailed, rankIn, ready, stateOf, writeStatus } from './guest.js';
 import { MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_PROC_NULL, MPI_UNDEFINED, Status, TAG_UB } from './layout.js';
 import type { Comm, MpiState, Request } from './state.js';
 
 /** Point-to-point communication and requests (MPI 4.x chapter 3). */
 
 function sendTag(tag: number): number {
-  check(tag >= 0 && tag <= TAG_UB, MpiErr.TAG, `tag ${tag} is not in 0..MPI_TAG_UB`);
+  if (!(tag >= 0 && tag <= TAG_UB)) throw new MpiError(MpiErr.TAG, `tag ${tag} is not in 0..MPI_TAG_UB`);
   return tag;
 }
 
 function recvTag(tag: number): number {
-  check((tag >= 0 && tag <= TAG_UB) || tag === MPI_ANY_TAG, MpiErr.TAG, `tag ${tag} is not in 0..MPI_TAG_UB or MPI_ANY_TAG`);
+  if (!((tag >= 0 && tag <= TAG_UB) || tag === MPI_ANY_TAG)) throw new MpiError(MpiErr.TAG, `tag ${tag} is not in 0..MPI_TAG_UB or MPI_ANY_TAG`);
   return tag;
 }
 
@@ -37,7 +37,38 @@ function startSend(s: MpiState, buf: number, n: number, type: number, dest: numb
   sendTag(tag);
   const e = engineOf(s);
   if (dest === MPI_PROC_NULL) return { op: doneOp(e.rank), comm: c, procNull: true };
-  return { op: e.isend(c.group[dest]!, p2pCtx(c), tag, { guest: buf >>> 0, len: bytes }), comm: c };
+  return { op: e.sendGuest(c.group[dest]!, p2pCtx(c), tag, buf >>> 0, bytes), comm: c };
+}
+
+/** MPI_Recv: small messages are taken eagerly from the ring, without a request. */
+function blockingRecv(s: MpiState, buf: number, n: number, type: number, source: number, tag: number, commPtr: number, statusPtr: number): number {
+  if (statusPtr !== 0) s.host.memory.check(statusPtr, Status.SIZE);
+  const c = comm(s, commPtr);
+  const bytes = count(n) * commType(s, type).size;
+  buffer(s, buf, bytes);
+  rankIn(c, source, MpiErr.RANK, MPI_ANY_SOURCE, MPI_PROC_NULL);
+  recvTag(tag);
+  if (source === MPI_PROC_NULL) {
+    writeStatus(s, statusPtr, MPI_PROC_NULL, MPI_ANY_TAG, 0, 0);
+    return 0;
+  }
+  const st = engineOf(s).recvGuest(source === MPI_ANY_SOURCE ? MPI_ANY_SOURCE : c.group[source]!, p2pCtx(c), tag, buf >>> 0, bytes);
+  writeStatus(s, statusPtr, source === MPI_ANY_SOURCE ? c.group.indexOf(st.source) : source, st.tag, st.error, st.bytes);
+  return truncated(st.error, 'MPI_Recv');
+}
+
+/** A blocking send (MPI_Send, MPI_Rsend): small messages go eagerly, without a request. */
+function blockingSend(s: MpiState, buf: number, n: number, type: number, dest: number, tag: number, commPtr: number): number {
+  const c = comm(s, commPtr);
+  const bytes = count(n) * commType(s, type).size;
+  buffer(s, buf, bytes);
+  rankIn(c, dest, MpiErr.RANK, MPI_PROC_NULL);
+  sendTag(tag);
+  if (dest === MPI_PROC_NULL) return 0;
+  const e = engineOf(s);
+  const op = e.sendGuest(c.group[dest]!, p2pCtx(c), tag, buf >>> 0, bytes);
+  if (!op.done) e.waitFor(() => op.done);
+  return 0;
 }
 
 function startRecv(s: MpiState, buf: number, n: number, type: number, source: number, tag: number, commPtr: number): Request {
@@ -98,18 +129,22 @@ function requestAt(s: MpiState, slot: number): { id: number; r: Request | undefi
 
 /** int MPI_Send(const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm): returns once the message is buffered. */
 export function mpiSend(host: FaasletHost, buf: number, n: number, type: number, dest: number, tag: number, commPtr: number): number {
-  return mpiCall(host, 'MPI_Send', (s) => {
-    wait(s, startSend(s, buf, n, type, dest, tag, commPtr));
-    return 0;
-  });
+  const s = stateOf(host);
+  try {
+    return blockingSend(ready(s), buf, n, type, dest, tag, commPtr);
+  } catch (e) {
+    return mpiFailed(host, s, 'MPI_Send', e);
+  }
 }
 
 /** int MPI_Rsend(...): a ready send; as MPI_Send (the standard allows it, §3.4). */
 export function mpiRsend(host: FaasletHost, buf: number, n: number, type: number, dest: number, tag: number, commPtr: number): number {
-  return mpiCall(host, 'MPI_Rsend', (s) => {
-    wait(s, startSend(s, buf, n, type, dest, tag, commPtr));
-    return 0;
-  });
+  const s = stateOf(host);
+  try {
+    return blockingSend(ready(s), buf, n, type, dest, tag, commPtr);
+  } catch (e) {
+    return mpiFailed(host, s, 'MPI_Rsend', e);
+  }
 }
 
 /** int MPI_Isend(..., MPI_Request* request): writes the request id into *request. */
@@ -123,12 +158,12 @@ export function mpiIsend(host: FaasletHost, buf: number, n: number, type: number
 
 /** int MPI_Recv(void* buf, int count, MPI_Datatype type, int source, int tag, MPI_Comm comm, MPI_Status* status) */
 export function mpiRecv(host: FaasletHost, buf: number, n: number, type: number, source: number, tag: number, commPtr: number, statusPtr: number): number {
-  return mpiCall(host, 'MPI_Recv', (s) => {
-    if (statusPtr !== 0) s.host.memory.check(statusPtr, Status.SIZE);
-    const r = startRecv(s, buf, n, type, source, tag, commPtr);
-    wait(s, r);
-    return truncated(finishStatus(s, r, statusPtr), 'MPI_Recv');
-  });
+  const s = stateOf(host);
+  try {
+    return blockingRecv(ready(s), buf, n, type, source, tag, commPtr, statusPtr);
+  } catch (e) {
+    return mpiFailed(host, s, 'MPI_Recv', e);
+  }
 }
 
 /** int MPI_Irecv(..., MPI_Request* request) */

@@ -54,12 +54,22 @@ export function opDefined(op: number, kind: Kind): boolean {
   }
 }
 
-/** A view of `u8` as elements; copies when the bytes are not aligned for the element type. */
-function view<T>(ctor: { new (b: ArrayBuffer, o: number, l: number): T; BYTES_PER_ELEMENT: number }, u8: Uint8Array, count: number): [T, boolean] {
+type ElementCtor<T> = { new (b: ArrayBuffer, o: number, l: number): T; BYTES_PER_ELEMENT: number };
+
+/**
+ * Runs `body(a, b, count)` on element views of `a8` and `b8`; bytes not aligned for
+ * the element type are copied (and b's copy written back).
+ */
+function onElements<T>(ctor: ElementCtor<T>, body: (a: T, b: T, n: number) => void, a8: Uint8Array, b8: Uint8Array, count: number): void {
   const size = ctor.BYTES_PER_ELEMENT;
-  if (u8.byteOffset % size === 0) return [new ctor(u8.buffer as ArrayBuffer, u8.byteOffset, count), false];
-  const copy = u8.slice(0, count * size);
-  return [new ctor(copy.buffer, 0, count), true];
+  const a = a8.byteOffset % size === 0 ? new ctor(a8.buffer as ArrayBuffer, a8.byteOffset, count) : new ctor(a8.slice(0, count * size).buffer, 0, count);
+  if (b8.byteOffset % size === 0) {
+    body(a, new ctor(b8.buffer as ArrayBuffer, b8.byteOffset, count), count);
+    return;
+  }
+  const copy = b8.slice(0, count * size);
+  body(a, new ctor(copy.buffer, 0, count), count);
+  b8.set(copy);
 }
 
 function numCombine(op: number, kind: Kind): Combine | undefined {
@@ -89,12 +99,7 @@ function numCombine(op: number, kind: Kind): Combine | undefined {
     }
   })();
   if (!body) return undefined;
-  return (a8, b8, count) => {
-    const [a] = view(ctor, a8, count);
-    const [b, copied] = view(ctor, b8, count);
-    body(a, b, count);
-    if (copied) b8.set(new Uint8Array(b.buffer, 0, count * ctor.BYTES_PER_ELEMENT));
-  };
+  return (a8, b8, count) => onElements(ctor, body, a8, b8, count);
 }
 
 function bigCombine(op: number, kind: Kind): Combine | undefined {
@@ -122,12 +127,7 @@ function bigCombine(op: number, kind: Kind): Combine | undefined {
     }
   })();
   if (!body) return undefined;
-  return (a8, b8, count) => {
-    const [a] = view(ctor, a8, count);
-    const [b, copied] = view(ctor, b8, count);
-    body(a, b, count);
-    if (copied) b8.set(new Uint8Array(b.buffer, 0, count * 8));
-  };
+  return (a8, b8, count) => onElements(ctor, body, a8, b8, count);
 }
 
 /** MAXLOC/MINLOC on struct { double value; int index; } (16 bytes): ties take the lower index. */

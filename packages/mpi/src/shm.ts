@@ -9,12 +9,17 @@ import type { Transport } from './transport.js';
  */
 const Ctl = { ABORTED: 0, ABORT_RANK: 1, ABORT_CODE: 2, NEXT_CONTEXT: 3, ABORT_MSG_LEN: 4, SIZE: 5, RING_BYTES: 6 } as const;
 const CTL_FIXED = 16;
-const PER_RANK = 8;
+/** Each rank's fields on their own 64-byte line (peers poll SLEEPING on every publish). */
+const PER_RANK = 16;
 const Rank = { DOORBELL: 0, SLEEPING: 1, EXIT_STATE: 2, EXIT_CODE: 3 } as const;
 const ABORT_MSG_BYTES = 1024;
-/** A ring's head (bytes written) and tail (bytes read) sit on separate cache lines. */
+/**
+ * A ring's header: the writer's line (head: bytes written; waiting: the writer waits
+ * for space) and the reader's line (tail: bytes read), 64 bytes apart. Int32 indices.
+ */
 const RING_HEADER = 128;
 const HEAD = 0;
+const WAITING = 1;
 const TAIL = 16;
 /** Copies up to this size use a byte loop instead of typed-array views. */
 const SMALL = 64;
@@ -165,6 +170,10 @@ export class ShmTransport implements Transport {
   /** Local copies of our own ring positions (we are the only writer of each). */
   readonly #head: number[] = [];
   readonly #tail: number[] = [];
+  /** Per outgoing ring: the reader's tail as last seen (it only moves forward). */
+  readonly #seenTail: number[] = [];
+  /** Local copy of each outgoing ring's WAITING word. */
+  readonly #waiting: boolean[] = [];
 
   constructor(
     readonly world: ShmWorld,
@@ -181,35 +190,50 @@ export class ShmTransport implements Transport {
       this.#in.push(self ? -1 : world.ringOffset(p, rank));
       this.#head.push(self ? 0 : Atomics.load(this.#i32, world.ringOffset(rank, p) / 4 + HEAD));
       this.#tail.push(self ? 0 : Atomics.load(this.#i32, world.ringOffset(p, rank) / 4 + TAIL));
+      this.#seenTail.push(self ? 0 : Atomics.load(this.#i32, world.ringOffset(rank, p) / 4 + TAIL));
+      this.#waiting.push(false);
     }
   }
 
-  writable(peer: number): number {
-    const base = this.#out[peer]! / 4;
-    const tail = Atomics.load(this.#i32, base + TAIL);
-    return this.#cap - ((this.#head[peer]! - tail) >>> 0);
+  writable(peer: number, need = Infinity): number {
+    const head = this.#head[peer]!;
+    const room = this.#cap - ((head - this.#seenTail[peer]!) >>> 0);
+    if (room >= need) return room;
+    const tail = Atomics.load(this.#i32, this.#out[peer]! / 4 + TAIL);
+    this.#seenTail[peer] = tail;
+    return this.#cap - ((head - tail) >>> 0);
   }
 
-  write(peer: number, bytes: Uint8Array): void {
+  write(peer: number, bytes: Uint8Array, off = 0, n = bytes.length - off): void {
     const data = this.#out[peer]! + RING_HEADER;
     const head = this.#head[peer]!;
     const at = head & this.#mask;
-    const n = bytes.length;
+    this.#head[peer] = (head + n) | 0;
     if (n <= SMALL && at + n <= this.#cap) {
-      // Small copies: a loop beats allocating views (latency of small messages).
+      // Small copies: a loop beats creating views (latency of small messages).
       const u8 = this.#u8;
-      for (let i = 0, o = data + at; i < n; i++) u8[o + i] = bytes[i]!;
-      this.#head[peer] = (head + n) | 0;
+      for (let i = 0, o = data + at; i < n; i++) u8[o + i] = bytes[off + i]!;
       return;
     }
-    const first = Math.min(bytes.length, this.#cap - at);
-    this.#u8.set(first === bytes.length ? bytes : bytes.subarray(0, first), data + at);
-    if (first < bytes.length) this.#u8.set(bytes.subarray(first), data);
-    this.#head[peer] = (head + bytes.length) | 0;
+    const first = Math.min(n, this.#cap - at);
+    this.#u8.set(bytes.subarray(off, off + first), data + at);
+    if (first < n) this.#u8.set(bytes.subarray(off + first, off + n), data);
   }
 
   pad(peer: number, n: number): void {
     this.#head[peer] = (this.#head[peer]! + n) | 0;
+  }
+
+  writeHeader(peer: number, w0: number, w1: number, w2: number): void {
+    const head = this.#head[peer]!;
+    // Positions are multiples of 16 and the ring size is a power of two ≥ 1024: no wrap.
+    const w = (this.#out[peer]! + RING_HEADER + (head & this.#mask)) >> 2;
+    const i32 = this.#i32;
+    i32[w] = w0;
+    i32[w + 1] = w1;
+    i32[w + 2] = w2;
+    i32[w + 3] = 0;
+    this.#head[peer] = (head + 16) | 0;
   }
 
   publish(peer: number): void {
@@ -217,26 +241,38 @@ export class ShmTransport implements Transport {
     this.world.wake(peer);
   }
 
+  awaitSpace(peer: number, waiting: boolean): void {
+    if (this.#waiting[peer] === waiting) return;
+    this.#waiting[peer] = waiting;
+    Atomics.store(this.#i32, this.#out[peer]! / 4 + WAITING, waiting ? 1 : 0);
+  }
+
   readable(peer: number): number {
     const head = Atomics.load(this.#i32, this.#in[peer]! / 4 + HEAD);
     return (head - this.#tail[peer]!) >>> 0;
   }
 
-  read(peer: number, into: Uint8Array): void {
+  read(peer: number, into: Uint8Array, off = 0, n = into.length - off): void {
     const data = this.#in[peer]! + RING_HEADER;
     const tail = this.#tail[peer]!;
     const at = tail & this.#mask;
-    const n = into.length;
+    this.#tail[peer] = (tail + n) | 0;
     if (n <= SMALL && at + n <= this.#cap) {
       const u8 = this.#u8;
-      for (let i = 0, o = data + at; i < n; i++) into[i] = u8[o + i]!;
-      this.#tail[peer] = (tail + n) | 0;
+      for (let i = 0, o = data + at; i < n; i++) into[off + i] = u8[o + i]!;
       return;
     }
     const first = Math.min(n, this.#cap - at);
-    into.set(this.#u8.subarray(data + at, data + at + first));
-    if (first < n) into.set(this.#u8.subarray(data, data + n - first), first);
-    this.#tail[peer] = (tail + n) | 0;
+    into.set(this.#u8.subarray(data + at, data + at + first), off);
+    if (first < n) into.set(this.#u8.subarray(data, data + n - first), off + first);
+  }
+
+  peekHeader(peer: number, out: Int32Array): void {
+    const w = (this.#in[peer]! + RING_HEADER + (this.#tail[peer]! & this.#mask)) >> 2;
+    const i32 = this.#i32;
+    out[0] = i32[w]!;
+    out[1] = i32[w + 1]!;
+    out[2] = i32[w + 2]!;
   }
 
   skip(peer: number, n: number): void {
@@ -244,8 +280,10 @@ export class ShmTransport implements Transport {
   }
 
   release(peer: number): void {
-    Atomics.store(this.#i32, this.#in[peer]! / 4 + TAIL, this.#tail[peer]!);
-    this.world.wake(peer);
+    const ring = this.#in[peer]! / 4;
+    Atomics.store(this.#i32, ring + TAIL, this.#tail[peer]!);
+    // Wake the writer only if it waits for space: a reply it waits for wakes it anyway.
+    if (Atomics.load(this.#i32, ring + WAITING) !== 0) this.world.wake(peer);
   }
 
   armSleep(): number {

@@ -2,6 +2,7 @@ import { ServiceKey, type FaasletHost } from '@faasm/abi';
 import type { Worker } from 'node:worker_threads';
 import type { Engine, RecvOp, SendOp } from './engine.js';
 import type { Kind } from './layout.js';
+import type { Combine } from './reduce.js';
 import type { ShmWorld } from './shm.js';
 
 /** Options of `link(importObject, host, options)` (compose key '@faasm/mpi'). */
@@ -133,6 +134,10 @@ export class MpiState {
   readonly ops = new Map<number, UserOp>();
   readonly requests = new Map<number, Request>();
   readonly windows = new Map<number, Window>();
+  /** Resolved predefined datatypes by id (for the guest struct last seen with that id). */
+  readonly predefinedTypes: (Datatype | undefined)[] = [];
+  /** Predefined op × predefined type reductions, by op id · 32 + type id. */
+  readonly reductions: ({ readonly combine: Combine; readonly commute: boolean } | undefined)[] = [];
   nextType = 0;
   nextOp = 0;
   nextRequest = 1;
@@ -161,6 +166,8 @@ export class MpiState {
     this.ops.clear();
     this.requests.clear();
     this.windows.clear();
+    this.predefinedTypes.length = 0;
+    this.reductions.length = 0;
     this.nextType = 0;
     this.nextOp = 0;
     this.nextRequest = 1;

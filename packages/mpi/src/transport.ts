@@ -7,18 +7,41 @@
 export interface Transport {
   readonly rank: number;
   readonly size: number;
-  /** Bytes that can be appended to the stream to `peer` now. */
-  writable(peer: number): number;
-  /** Appends `bytes` (at most `writable(peer)`) to the stream to `peer`; visible after `publish`. */
-  write(peer: number, bytes: Uint8Array): void;
+  /**
+   * Bytes that can be appended to the stream to `peer` now: exact, or (when at least
+   * `need` are known to be free) a lower bound of at least `need`. A transport may
+   * then skip looking at the reader's position, which costs a cache miss.
+   */
+  writable(peer: number, need?: number): number;
+  /**
+   * Appends `n` bytes of `bytes` from `off` (default: all of it; at most
+   * `writable(peer)`) to the stream to `peer`; visible after `publish`.
+   */
+  write(peer: number, bytes: Uint8Array, off?: number, n?: number): void;
   /** Appends `n` padding bytes. */
   pad(peer: number, n: number): void;
+  /**
+   * Appends a 16-byte frame header of three int32 words (and a zero word). The stream
+   * position must be a multiple of 16 (the engine pads every payload to 16).
+   */
+  writeHeader(peer: number, w0: number, w1: number, w2: number): void;
   /** Makes appended bytes visible to `peer` and wakes it if it sleeps. */
   publish(peer: number): void;
+  /**
+   * Marks whether this rank waits for space in its stream to `peer`: while marked, the
+   * reader wakes it whenever it returns space (otherwise `release` wakes nobody).
+   */
+  awaitSpace(peer: number, waiting: boolean): void;
   /** Bytes available from `peer`. */
   readable(peer: number): number;
-  /** Consumes exactly `into.length` (at most `readable(peer)`) bytes into `into`. */
-  read(peer: number, into: Uint8Array): void;
+  /** Consumes `n` bytes (default `into.length - off`; at most `readable(peer)`) into `into` at `off`. */
+  read(peer: number, into: Uint8Array, off?: number, n?: number): void;
+  /**
+   * Copies the three words of the frame header at the read position into `out[0..2]`
+   * without consuming it (at least 16 bytes must be readable; the position is a
+   * multiple of 16).
+   */
+  peekHeader(peer: number, out: Int32Array): void;
   /** Consumes `n` bytes without copying them. */
   skip(peer: number, n: number): void;
   /** Returns consumed space to `peer` and wakes it if it waits for space. */

@@ -139,6 +139,88 @@ describe('shared-memory transport and engine', () => {
     expect([...probeCtx.result!]).toEqual([9]); // contexts never cross
   });
 
+  it('takes eager messages from the ring head only when nothing earlier matches (order, tags, truncation)', () => {
+    const { engines, pump } = pair(4096);
+    const [e0, e1] = engines as [Engine, Engine];
+    for (const [tag, byte] of [[1, 1], [2, 2], [1, 3], [1, 4]] as const) expect(e0.sendHost(1, 0, tag, Uint8Array.of(byte)).done).toBe(true);
+    const into = new Uint8Array(1);
+    // The head (tag 1) is not ours: the general path buffers it and matches tag 2.
+    expect(e1.recvHost(0, 0, 2, into)).toMatchObject({ source: 0, tag: 2, bytes: 1, error: 0 });
+    expect(into[0]).toBe(2);
+    // The buffered tag-1 message came first: it must be delivered before the ring's.
+    expect(e1.recvHost(0, 0, 1, into)).toMatchObject({ tag: 1, bytes: 1 });
+    expect(into[0]).toBe(1);
+    expect(e1.recvHost(-1, 0, -1, into)).toMatchObject({ source: 0, tag: 1, bytes: 1 });
+    expect(into[0]).toBe(3);
+    // Longer than the buffer: MPI_ERR_TRUNCATE, the first bytes delivered.
+    e0.sendHost(1, 0, 5, Uint8Array.of(7, 8, 9));
+    expect(e1.recvHost(0, 0, -1, into)).toMatchObject({ tag: 1, bytes: 1, error: 0 });
+    expect(into[0]).toBe(4);
+    const two = new Uint8Array(2);
+    expect(e1.recvHost(0, 0, 5, two)).toMatchObject({ tag: 5, bytes: 2, error: MpiErr.TRUNCATE });
+    expect([...two]).toEqual([7, 8]);
+    // A posted receive has the first claim on the next message.
+    const posted = e1.irecv(0, 0, -1, { host: new Uint8Array(1) }, 1);
+    e0.sendHost(1, 0, 6, Uint8Array.of(6));
+    e0.sendHost(1, 0, 6, Uint8Array.of(16));
+    expect(e1.recvHost(0, 0, 6, into)).toMatchObject({ tag: 6 });
+    pump(() => posted.done);
+    expect([posted.status.tag, into[0]]).toEqual([6, 16]);
+  });
+
+  it('keeps a long unexpected queue in order while receives take from its middle and front', () => {
+    const { engines, pump } = pair(16384);
+    const [e0, e1] = engines as [Engine, Engine];
+    for (let i = 0; i < 400; i++) e0.sendHost(1, 0, 1 + (i % 2), Uint8Array.of(i & 255, i >> 8));
+    pump(() => (e1.progress(), e0.idle));
+    const into = new Uint8Array(2);
+    const value = () => into[0]! | (into[1]! << 8);
+    const evens: number[] = [];
+    const odds: number[] = [];
+    for (let i = 0; i < 150; i++) evens.push((e1.recvHost(0, 0, 1, into), value()));
+    for (let i = 0; i < 200; i++) odds.push((e1.recvHost(0, 0, 2, into), value()));
+    for (let i = 150; i < 200; i++) evens.push((e1.recvHost(0, 0, -1, into), value()));
+    expect(evens).toEqual(Array.from({ length: 200 }, (_, i) => 2 * i));
+    expect(odds).toEqual(Array.from({ length: 200 }, (_, i) => 2 * i + 1));
+  });
+
+  it('receives from MPI_ANY_SOURCE eagerly and keeps each source in order', () => {
+    const world = ShmWorld.create(3, 4096);
+    const control = { checkAbort: () => {} };
+    const engines = [0, 1, 2].map((r) => new Engine(new ShmTransport(world, r), new GuestMemory(new WebAssembly.Memory({ initial: 1 })), control, 0));
+    const [e0, e1, e2] = engines as [Engine, Engine, Engine];
+    e2.sendHost(0, 0, 0, Uint8Array.of(20));
+    e1.sendHost(0, 0, 0, Uint8Array.of(10));
+    e2.sendHost(0, 0, 0, Uint8Array.of(21));
+    const got: string[] = [];
+    const into = new Uint8Array(1);
+    for (let i = 0; i < 3; i++) got.push(`${e0.recvHost(-1, 0, 0, into).source}:${into[0]}`);
+    expect(got.filter((g) => g.startsWith('2:'))).toEqual(['2:20', '2:21']);
+    expect(got).toContain('1:10');
+  });
+
+  it('a reader wakes the writer only when it waits for ring space', () => {
+    const { world, engines, pump } = pair(1024);
+    const [e0, e1] = engines as [Engine, Engine];
+    const t0 = e0.transport;
+    // A small message: the reader's release must not ring the writer's doorbell.
+    let token = t0.armSleep();
+    e0.sendHost(1, 0, 0, Uint8Array.of(1));
+    e1.recvHost(0, 0, 0, new Uint8Array(1));
+    expect(t0.armSleep()).toBe(token);
+    t0.disarm();
+    // A message larger than the ring: the writer waits for space and is woken.
+    const big = e0.sendHost(1, 0, 0, new Uint8Array(3000));
+    expect(big.done).toBe(false);
+    token = t0.armSleep();
+    const r = e1.irecv(0, 0, 0, { host: new Uint8Array(3000) }, 3000);
+    e1.progress();
+    expect(t0.armSleep()).not.toBe(token);
+    t0.disarm();
+    pump(() => r.done && big.done);
+    expect(world.aborted).toBe(false);
+  });
+
   it('sizes rings by world size and records the first abort only', () => {
     expect(defaultRingBytes(2)).toBe(4 << 20);
     expect(defaultRingBytes(8)).toBe(512 << 10);
