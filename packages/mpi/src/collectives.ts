@@ -1,4 +1,4 @@
-import { Slot, type Buffer, type Engine, type RecvOp, type SendOp } from './engine.js';
+import { EAGER_MAX, Slot, type Buffer, type Engine, type RecvOp, type SendOp } from './engine.js';
 import type { Combine } from './reduce.js';
 import type { Comm } from './state.js';
 
@@ -48,8 +48,18 @@ export function waitAll(e: Engine, ops: readonly (SendOp | RecvOp)[]): void {
   e.waitFor(() => ops.every((o) => o.done));
 }
 
-/** Sends `out` to `to` and receives into `into` from `from` (the send goes first: eagerly, when it fits). */
+/**
+ * Sends `out` to `to` and receives into `into` from `from`. A small exchange sends first
+ * (eagerly, no allocation); a large one posts its receive first, so the peer's chunks
+ * stream straight into `into` rather than through an unexpected-message buffer.
+ */
 function sendrecv(e: Engine, c: Comm, to: number, out: Uint8Array, from: number, into: Uint8Array, tag: number): void {
+  if (out.length > EAGER_MAX || into.length > EAGER_MAX) {
+    const r = recv(e, c, from, tag, { host: into }, into.length);
+    const s = send(e, c, to, tag, { host: out });
+    e.waitFor(() => r.done && s.done);
+    return;
+  }
   const s = e.sendHost(c.group[to]!, collCtx(c), tag, out);
   e.recvHost(c.group[from]!, collCtx(c), tag, into);
   if (!s.done) e.waitFor(() => s.done);

@@ -25,7 +25,7 @@ const HEADER = 16;
 /** Large payloads are made visible in chunks of this size (copy-in and copy-out overlap). */
 const PUBLISH_CHUNK = 64 * 1024;
 /** Messages up to this size are sent eagerly (written whole when the ring has room). */
-const EAGER_MAX = PUBLISH_CHUNK;
+export const EAGER_MAX = PUBLISH_CHUNK;
 /** Unexpected messages of at least this size use pooled buffers (a few per power-of-two size). */
 const POOL_MIN = 64 * 1024;
 const POOL_PER_SIZE = 4;
