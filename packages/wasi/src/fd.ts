@@ -136,6 +136,42 @@ function fastStreamIo(w: WasiHost, fast: FastPaths, d: number, iovs: number, cou
   return n;
 }
 
+/** A fast path's count → Errno.SUCCESS, its errno, or NOT_TAKEN (the portable path decides). */
+function errnoOfCount(n: number): number {
+  return n >= 0 ? Errno.SUCCESS : n === NOT_TAKEN ? NOT_TAKEN : -n;
+}
+
+/**
+ * fd_read/fd_write of a file without the portable path's iovec array: through the
+ * backend's fast path (one readv/writev from guest memory; any pointer out of bounds
+ * comes back NOT_TAKEN before any I/O, and the portable path traps on it), or, without
+ * one, a single buffer at the file's own position. → an errno, or NOT_TAKEN (stdio,
+ * APPEND writes, missing rights: the portable path handles them and their errors).
+ */
+function fileIo(w: WasiHost, fd: number, iovs: number, iovsLen: number, resultPtr: number, writing: boolean): number {
+  const t = w.table;
+  const s = t.slot(fd);
+  if (s < 0 || (t.rightsLo(s) & (writing ? Rights.FD_WRITE : Rights.FD_READ)) === 0) return NOT_TAKEN;
+  const d = t.desc(s);
+  if (t.kind(d) !== DescKind.FILE || (writing && (t.fdflags(d) & Fdflags.APPEND) !== 0)) return NOT_TAKEN;
+  const fast = w.fast;
+  if (fast !== undefined) return errnoOfCount(fastStreamIo(w, fast, d, iovs >>> 0, iovsLen >>> 0, resultPtr >>> 0, writing));
+  if (iovsLen !== 1 || (t.mode(d) & Mode.DESYNC) !== 0) return NOT_TAKEN;
+  // One buffer at the file's own position (no array, no position arithmetic).
+  const m = w.memory;
+  m.check(resultPtr, 4);
+  const view = m.bytes(m.u32(iovs), m.u32(iovs + 4));
+  let n: number;
+  try {
+    n = writing ? w.fs.write(t.handleOf(d), view, null) : view.byteLength === 0 ? 0 : w.fs.read(t.handleOf(d), view, null);
+  } catch (e) {
+    return errnoOf(e);
+  }
+  if ((t.mode(d) & Mode.STREAM) === 0) t.setPosition(d, t.position(d) + n);
+  m.setU32(resultPtr, n);
+  return Errno.SUCCESS;
+}
+
 /**
  * `errno fd_write(fd, const ciovec *iovs, size iovs_len, size *nwritten)`. Files take the
  * backend's fast path (one writev from guest memory) or, portably, one write per buffer;
@@ -143,35 +179,8 @@ function fastStreamIo(w: WasiHost, fast: FastPaths, d: number, iovs: number, cou
  * end of file.
  */
 export function fdWrite(w: WasiHost, fd: number, iovs: number, iovsLen: number, nwrittenPtr: number): number {
-  const t = w.table;
-  const s = t.slot(fd);
-  if (s >= 0 && (t.rightsLo(s) & Rights.FD_WRITE) !== 0) {
-    const d = t.desc(s);
-    if (t.kind(d) === DescKind.FILE && (t.fdflags(d) & Fdflags.APPEND) === 0) {
-      const fast = w.fast;
-      if (fast !== undefined) {
-        // Any pointer out of bounds comes back NOT_TAKEN before any I/O: the portable
-        // path below traps on it.
-        const n = fastStreamIo(w, fast, d, iovs >>> 0, iovsLen >>> 0, nwrittenPtr >>> 0, true);
-        if (n >= 0) return Errno.SUCCESS;
-        if (n !== NOT_TAKEN) return -n;
-      } else if (iovsLen === 1 && (t.mode(d) & Mode.DESYNC) === 0) {
-        // One buffer to a file at its own position (no array, no position arithmetic).
-        const m = w.memory;
-        m.check(nwrittenPtr, 4);
-        const view = m.bytes(m.u32(iovs), m.u32(iovs + 4));
-        let n: number;
-        try {
-          n = w.fs.write(t.handleOf(d), view, null);
-        } catch (e) {
-          return errnoOf(e);
-        }
-        if ((t.mode(d) & Mode.STREAM) === 0) t.setPosition(d, t.position(d) + n);
-        m.setU32(nwrittenPtr, n);
-        return Errno.SUCCESS;
-      }
-    }
-  }
+  const quick = fileIo(w, fd, iovs, iovsLen, nwrittenPtr, true);
+  if (quick !== NOT_TAKEN) return quick;
   w.memory.check(nwrittenPtr, 4);
   const views = w.memory.iovecs(iovs, iovsLen);
   try {
@@ -185,32 +194,8 @@ export function fdWrite(w: WasiHost, fd: number, iovs: number, iovsLen: number, 
 
 /** `errno fd_read(fd, const iovec *iovs, size iovs_len, size *nread)`: files as fd_write; stdin empty or inherited. */
 export function fdRead(w: WasiHost, fd: number, iovs: number, iovsLen: number, nreadPtr: number): number {
-  const t = w.table;
-  const s = t.slot(fd);
-  if (s >= 0 && (t.rightsLo(s) & Rights.FD_READ) !== 0) {
-    const d = t.desc(s);
-    if (t.kind(d) === DescKind.FILE) {
-      const fast = w.fast;
-      if (fast !== undefined) {
-        const n = fastStreamIo(w, fast, d, iovs >>> 0, iovsLen >>> 0, nreadPtr >>> 0, false);
-        if (n >= 0) return Errno.SUCCESS;
-        if (n !== NOT_TAKEN) return -n;
-      } else if (iovsLen === 1 && (t.mode(d) & Mode.DESYNC) === 0) {
-        const m = w.memory;
-        m.check(nreadPtr, 4);
-        const view = m.bytes(m.u32(iovs), m.u32(iovs + 4));
-        let n: number;
-        try {
-          n = view.byteLength === 0 ? 0 : w.fs.read(t.handleOf(d), view, null);
-        } catch (e) {
-          return errnoOf(e);
-        }
-        if ((t.mode(d) & Mode.STREAM) === 0) t.setPosition(d, t.position(d) + n);
-        m.setU32(nreadPtr, n);
-        return Errno.SUCCESS;
-      }
-    }
-  }
+  const quick = fileIo(w, fd, iovs, iovsLen, nreadPtr, false);
+  if (quick !== NOT_TAKEN) return quick;
   w.memory.check(nreadPtr, 4);
   const views = w.memory.iovecs(iovs, iovsLen);
   try {
@@ -251,9 +236,8 @@ function offsetArg(offset: bigint): number {
 
 /** `errno fd_pread(fd, const iovec *iovs, size iovs_len, filesize offset, size *nread)`: SPIPE on streams. */
 export function fdPread(w: WasiHost, fd: number, iovs: number, iovsLen: number, offset: bigint, nreadPtr: number): number {
-  const n = fastPositional(w, fd, iovs, iovsLen, offset, nreadPtr, false);
-  if (n >= 0) return Errno.SUCCESS;
-  if (n !== NOT_TAKEN) return -n;
+  const quick = errnoOfCount(fastPositional(w, fd, iovs, iovsLen, offset, nreadPtr, false));
+  if (quick !== NOT_TAKEN) return quick;
   w.memory.check(nreadPtr, 4);
   const views = w.memory.iovecs(iovs, iovsLen);
   try {
@@ -269,9 +253,8 @@ export function fdPread(w: WasiHost, fd: number, iovs: number, iovsLen: number, 
 
 /** `errno fd_pwrite(fd, const ciovec *iovs, size iovs_len, filesize offset, size *nwritten)`: SPIPE on streams. */
 export function fdPwrite(w: WasiHost, fd: number, iovs: number, iovsLen: number, offset: bigint, nwrittenPtr: number): number {
-  const n = fastPositional(w, fd, iovs, iovsLen, offset, nwrittenPtr, true);
-  if (n >= 0) return Errno.SUCCESS;
-  if (n !== NOT_TAKEN) return -n;
+  const quick = errnoOfCount(fastPositional(w, fd, iovs, iovsLen, offset, nwrittenPtr, true));
+  if (quick !== NOT_TAKEN) return quick;
   w.memory.check(nwrittenPtr, 4);
   const views = w.memory.iovecs(iovs, iovsLen);
   try {
