@@ -172,6 +172,15 @@ export function mpiAllreduce(host: FaasletHost, sbuf: number, rbuf: number, n: n
     const red = reduction(s, op, t);
     const bytes = count(n) * t.size;
     buffer(s, rbuf, bytes, 'recvbuf');
+    if (red.predefined && alg.ringAllreduces(c, bytes, n, red.commute)) {
+      // Large buffers, predefined op: the ring works in guest memory itself (no staging
+      // copies; a predefined op never calls into the guest, so the views stay valid).
+      if (!inPlace(sbuf)) buffer(s, sbuf, bytes, 'sendbuf');
+      const output = s.host.memory.bytes(rbuf, bytes);
+      const input = inPlace(sbuf) ? output : s.host.memory.bytes(sbuf, bytes);
+      alg.ringAllreduce(engineOf(s), c, input, output, n, t.size, red.inGuest);
+      return 0;
+    }
     const data = contribution(s, sbuf, rbuf, bytes);
     alg.allreduce(engineOf(s), c, data, n, t.size, red.combine, red.commute);
     s.host.memory.write(rbuf, data);

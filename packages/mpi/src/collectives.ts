@@ -127,8 +127,13 @@ export function reduce(e: Engine, c: Comm, data: Uint8Array, count: number, comb
 /** Allreduce in place on `data` (`count` items of `itemBytes`). */
 export function allreduce(e: Engine, c: Comm, data: Uint8Array, count: number, itemBytes: number, combine: Combine, commute: boolean): void {
   if (c.size === 1) return;
-  if (commute && data.length >= RING_MIN_BYTES && count >= c.size) ringAllreduce(e, c, data, count, itemBytes, combine);
+  if (ringAllreduces(c, data.length, count, commute)) ringAllreduce(e, c, data, data, count, itemBytes, combine);
   else doublingAllreduce(e, c, data, count, combine);
+}
+
+/** Whether an allreduce of `bytes` (`count` items) takes the ring: large, commutative, and at least one item per rank. */
+export function ringAllreduces(c: Comm, bytes: number, count: number, commute: boolean): boolean {
+  return c.size > 1 && commute && bytes >= RING_MIN_BYTES && count >= c.size;
 }
 
 /** Recursive doubling; non-powers of two fold the first 2·rem ranks pairwise (lower rank on the left). */
@@ -178,29 +183,43 @@ function doublingAllreduce(e: Engine, c: Comm, data: Uint8Array, count: number, 
   }
 }
 
-/** Ring: reduce-scatter then allgather, each n-1 steps of 1/n of the data. */
-function ringAllreduce(e: Engine, c: Comm, data: Uint8Array, count: number, itemBytes: number, combine: Combine): void {
+/**
+ * Ring allreduce of `input` into `output` (views of `count` items; the same view for
+ * in place, or two distinct buffers such as guest memory): reduce-scatter then
+ * allgather, each n-1 steps of 1/n of the data. With distinct buffers no byte is
+ * staged: a rank sends its untouched chunk from `input`, receives each peer's partial
+ * straight into `output` and combines its own contribution into it there (the op
+ * commutes, so the operand order does not matter).
+ */
+export function ringAllreduce(e: Engine, c: Comm, input: Uint8Array, output: Uint8Array, count: number, itemBytes: number, combine: Combine): void {
   const n = c.size;
   const r = c.rank;
   const base = Math.floor(count / n);
   const extra = count % n;
   const start = (i: number): number => (i * base + Math.min(i, extra)) * itemBytes;
   const items = (i: number): number => base + (i < extra ? 1 : 0);
-  const chunk = (i: number): Uint8Array => data.subarray(start(i), start(i) + items(i) * itemBytes);
+  const chunk = (of: Uint8Array, i: number): Uint8Array => of.subarray(start(i), start(i) + items(i) * itemBytes);
   const right = (r + 1) % n;
   const left = (r - 1 + n) % n;
-  const tmp = e.scratch(Slot.TMP, (base + 1) * itemBytes);
+  const staged = input === output;
+  const tmp = staged ? e.scratch(Slot.TMP, (base + 1) * itemBytes) : undefined;
   for (let s = 0; s < n - 1; s++) {
     const si = (r - s + n) % n;
     const ri = (r - s - 1 + n) % n;
-    const into = tmp.subarray(0, items(ri) * itemBytes);
-    sendrecv(e, c, right, chunk(si), left, into, CollTag.ALLREDUCE);
-    combine(into, chunk(ri), items(ri));
+    const mine = chunk(output, ri);
+    if (tmp) {
+      const into = tmp.subarray(0, mine.length);
+      sendrecv(e, c, right, chunk(output, si), left, into, CollTag.ALLREDUCE);
+      combine(into, mine, items(ri)); // mine := received op mine
+    } else {
+      sendrecv(e, c, right, chunk(s === 0 ? input : output, si), left, mine, CollTag.ALLREDUCE);
+      combine(chunk(input, ri), mine, items(ri)); // mine := own contribution op received
+    }
   }
   for (let s = 0; s < n - 1; s++) {
     const si = (r + 1 - s + n) % n;
     const ri = (r - s + n) % n;
-    sendrecv(e, c, right, chunk(si), left, chunk(ri), CollTag.ALLREDUCE);
+    sendrecv(e, c, right, chunk(output, si), left, chunk(output, ri), CollTag.ALLREDUCE);
   }
 }
 

@@ -3,7 +3,7 @@ import * as alg from './collectives.js';
 import { MpiErr, MpiError, check } from './errors.js';
 import { comm, engineOf, mpiCall } from './guest.js';
 import { COMM_NULL_ID, COMM_WORLD_ID, MPI_MAX_PROCESSOR_NAME, MPI_PROC_NULL, MPI_UNDEFINED } from './layout.js';
-import type { Comm, MpiState } from './state.js';
+import { unbindRank, type Comm, type MpiState } from './state.js';
 import { initWorld } from './world.js';
 
 /** Environment, communicators and Cartesian topologies (MPI 4.x chapters 7, 8, 11). */
@@ -26,6 +26,7 @@ export function mpiFinalize(host: FaasletHost): number {
     e.flush();
     alg.barrier(e, s.comms.get(COMM_WORLD_ID)!);
     s.finalized = true;
+    unbindRank(s);
     return 0;
   });
 }

@@ -146,6 +146,8 @@ export class Engine {
   #guestU8 = new Uint8Array(0);
   /** Messages partly read from a ring (#incoming entries). */
   #partial = 0;
+  /** Sends partly written to a ring (the queue head of a peer, waiting for space). */
+  #partialSends = 0;
   #pendingSends = 0;
   /** The one completed send returned by every eager send (nothing refers to it later). */
   readonly #sent: SendOp;
@@ -501,6 +503,7 @@ export class Engine {
         if (room < HEADER) break;
         t.writeHeader(peer, s.ctx, s.tag, s.len);
         s.off = 0;
+        this.#partialSends++;
         room -= HEADER;
         wrote = true;
       }
@@ -520,6 +523,7 @@ export class Engine {
         wrote = true;
       }
       if (s.off < s.padded) break;
+      this.#partialSends--;
       s.done = true;
       this.#pendingSends--;
       q.shift();
@@ -593,6 +597,9 @@ export class Engine {
    * succeeds doubles it, and every 64th wait probes with the full budget. On an idle
    * machine ranks spin and answer in microseconds; when ranks share a core, spinning
    * only delays the peer it waits for, so the budget falls and they sleep at once.
+   * While a message streams through a ring (its peer is copying the next chunk in or
+   * out right now), every chunk restarts a full-budget spin and leaves the adaptive budget alone: sleeping
+   * between chunks would cost a futex wake-up per chunk.
    * `spin` false: sleep without spinning first (the caller just spun).
    */
   waitFor(done: () => boolean, spin = true): void {
@@ -602,23 +609,29 @@ export class Engine {
     this.progress();
     if (done()) return;
     const t = this.transport;
-    if (spin) {
-      const budget = this.#spinBudget();
-      const spinUntil = performance.now() + budget / 1000;
-      for (let spins = 1; ; spins++) {
-        this.progress();
-        if (done()) {
-          this.#spinWon(budget);
-          return;
-        }
-        if ((spins & 31) === 0) {
-          this.control.checkAbort();
-          if (performance.now() >= spinUntil) break;
-        }
-      }
-      this.#spinLost();
-    }
+    let streaming = this.#streaming;
     for (;;) {
+      if (spin || streaming) {
+        const adaptive = !streaming;
+        const budget = adaptive ? this.#spinBudget() : this.spinMicros;
+        let spinUntil = performance.now() + budget / 1000;
+        for (let spins = 1; ; spins++) {
+          if (this.progress() && this.#streaming) {
+            streaming = true;
+            spinUntil = performance.now() + this.spinMicros / 1000;
+          }
+          if (done()) {
+            if (adaptive) this.#spinWon(budget);
+            return;
+          }
+          if ((spins & 31) === 0) {
+            this.control.checkAbort();
+            if (performance.now() >= spinUntil) break;
+          }
+        }
+        if (adaptive) this.#spinLost();
+        spin = false;
+      }
       const token = t.armSleep();
       this.progress();
       if (done()) {
@@ -626,10 +639,16 @@ export class Engine {
         return;
       }
       t.sleep(token, 1000);
-      this.progress();
+      const moved = this.progress();
       if (done()) return;
       this.control.checkAbort();
+      streaming = moved && this.#streaming;
     }
+  }
+
+  /** A message is partly through a ring, in either direction: its peer is mid-copy. */
+  get #streaming(): boolean {
+    return this.#partial > 0 || this.#partialSends > 0;
   }
 
   /** The spin budget of the next wait (µs): the adaptive one, or the full one every 64th wait. */

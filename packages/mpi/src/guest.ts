@@ -2,7 +2,8 @@ import { GuestTrap, MemoryFault, isControlFlow, type FaasletHost } from '@faasm/
 import { WorldAborted } from './engine.js';
 import { MpiErr, MpiError, check } from './errors.js';
 import { COMM_NULL_ID, COMM_WORLD_ID, DatatypeStruct, FIRST_DERIVED_TYPE_ID, OpId, PREDEFINED, Status, TypeId } from './layout.js';
-import { predefinedCombine, type Combine } from './reduce.js';
+import { predefinedCombine, type Combine, type Reduction } from './reduce.js';
+import { SimdKernels } from './simd.js';
 import { MPI_STATE, type Comm, type Datatype, type MpiState, type UserOp } from './state.js';
 
 /** The host's MPI state (registered by link). */
@@ -120,10 +121,11 @@ export function commType(s: MpiState, ptr: number): Datatype {
   return t;
 }
 
-/** An op applied to a datatype: the combine function (b := a op b on `count` items) and whether it commutes. */
-export interface Reduction {
-  readonly combine: Combine;
-  readonly commute: boolean;
+/** The SIMD kernels over the guest's current memory (undefined without SIMD). */
+function simdOf(s: MpiState): SimdKernels | undefined {
+  const memory = s.host.memory.memory;
+  if (s.simd?.memory !== memory) s.simd = { memory, kernels: SimdKernels.over(memory) };
+  return s.simd.kernels;
 }
 
 export function reduction(s: MpiState, opPtr: number, type: Datatype): Reduction {
@@ -143,13 +145,16 @@ export function reduction(s: MpiState, opPtr: number, type: Datatype): Reduction
     const combine = predefinedCombine(id, type.kind);
     check(combine !== undefined, MpiErr.OP, `op ${id} is not defined on ${type.name} (MPI 4.x §6.9.2)`);
     const elems = type.elems;
-    const red: Reduction = { combine: elems === 1 ? combine : (a, b, n) => combine(a, b, n * elems), commute: true };
+    const perItem = (f: Combine): Combine => (elems === 1 ? f : (a, b, n) => f(a, b, n * elems));
+    const simd = simdOf(s)?.combine(id, type.kind, combine);
+    const red: Reduction = { combine: perItem(combine), inGuest: perItem(simd ?? combine), commute: true, predefined: true };
     if (key >= 0) s.reductions[key] = red;
     return red;
   }
   const user = s.ops.get(id);
   check(user !== undefined, MpiErr.OP, `invalid op (id ${id})`);
-  return { combine: userCombine(s, user, type), commute: user.commute };
+  const combine = userCombine(s, user, type);
+  return { combine, inGuest: combine, commute: user.commute, predefined: false };
 }
 
 /**

@@ -9,6 +9,19 @@ import { OpId, type Kind } from './layout.js';
  */
 export type Combine = (a: Uint8Array, b: Uint8Array, count: number) => void;
 
+/**
+ * An op applied to a datatype: the combine function (b := a op b on `count` items),
+ * whether it commutes, and whether it is predefined (runs on the host only: it never
+ * calls into the guest, so views of guest memory stay valid across it). `inGuest` is
+ * the same combine, faster when both operands are views of guest memory (SIMD kernels).
+ */
+export interface Reduction {
+  readonly combine: Combine;
+  readonly inGuest: Combine;
+  readonly commute: boolean;
+  readonly predefined: boolean;
+}
+
 type NumArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
 type BigArray = BigInt64Array | BigUint64Array;
 

@@ -1,8 +1,10 @@
 import { ServiceKey, type FaasletHost } from '@faasm/abi';
+import { nativeSyscalls } from '@faasm/native';
 import type { Worker } from 'node:worker_threads';
 import type { Engine, RecvOp, SendOp } from './engine.js';
 import type { Kind } from './layout.js';
-import type { Combine } from './reduce.js';
+import type { Combine, Reduction } from './reduce.js';
+import type { SimdKernels } from './simd.js';
 import type { ShmWorld } from './shm.js';
 
 /** Options of `link(importObject, host, options)` (compose key '@faasm/mpi'). */
@@ -15,6 +17,13 @@ export interface MpiOptions {
   ringBytes?: number;
   /** How long a blocked call spins before it sleeps (default 100 µs, 2 µs when ranks outnumber cores; adaptive below that). */
   spinMicros?: number;
+  /**
+   * 'cores': bind each rank's thread to one CPU of those the process may use (rank r
+   * to the r-th), from MPI_Init to MPI_Finalize, when the world has no more ranks than
+   * those CPUs and @faasm/native is available (like mpiexec -bind-to core). 'none'
+   * (default, as MPICH's mpiexec): the kernel places the threads.
+   */
+  bindRanks?: 'none' | 'cores';
   /** After rank 0 ends, how long close() waits for the other ranks (default 10 s). */
   closeTimeoutMs?: number;
   /** Internal: set by the rank worker for ranks 1..N-1. */
@@ -137,12 +146,16 @@ export class MpiState {
   /** Resolved predefined datatypes by id (for the guest struct last seen with that id). */
   readonly predefinedTypes: (Datatype | undefined)[] = [];
   /** Predefined op × predefined type reductions, by op id · 32 + type id. */
-  readonly reductions: ({ readonly combine: Combine; readonly commute: boolean } | undefined)[] = [];
+  readonly reductions: (Reduction | undefined)[] = [];
+  /** SIMD reduction kernels over the guest memory they were made for (see guest.ts simdOf). */
+  simd: { memory: WebAssembly.Memory; kernels: SimdKernels | undefined } | undefined;
   nextType = 0;
   nextOp = 0;
   nextRequest = 1;
   /** Guest addresses of predefined handles, learnt from __faasm_mpi_handles or from use. */
   readonly handles = { commWorld: 0, commNull: 0, typeNull: 0, opNull: 0 };
+  /** The thread's CPU set before MPI_Init bound it (restored by MPI_Finalize or reset). */
+  unboundCpus: readonly number[] | undefined;
   /** Rank 0 only: the workers running ranks 1..N-1. */
   workers: Worker[] = [];
   /** Rank 0 only: ends the world this call started. */
@@ -168,12 +181,30 @@ export class MpiState {
     this.windows.clear();
     this.predefinedTypes.length = 0;
     this.reductions.length = 0;
+    this.simd = undefined;
+    unbindRank(this);
     this.nextType = 0;
     this.nextOp = 0;
     this.nextRequest = 1;
     this.handles.commWorld = this.handles.commNull = this.handles.typeNull = this.handles.opNull = 0;
     this.closeWorld = undefined;
   }
+}
+
+/** Binds this rank's thread to its CPU (see MpiOptions.bindRanks); a no-op when it does not apply. */
+export function bindRank(s: MpiState): void {
+  const native = s.options.bindRanks !== 'cores' || s.size < 2 ? undefined : nativeSyscalls();
+  const cpus = native?.threadAffinity();
+  if (!native || !Array.isArray(cpus) || s.size > cpus.length) return;
+  if (native.setThreadAffinity([cpus[s.rank]!]) === 0) s.unboundCpus = cpus;
+}
+
+/** Gives the thread back the CPU set it had before bindRank. */
+export function unbindRank(s: MpiState): void {
+  const cpus = s.unboundCpus;
+  if (!cpus) return;
+  s.unboundCpus = undefined;
+  nativeSyscalls()?.setThreadAffinity(cpus);
 }
 
 export const MPI_STATE = new ServiceKey<MpiState>('mpi.state');

@@ -8,6 +8,8 @@ import { MPI_WORLD, link, manifest } from './index.js';
 import { OpId, PREDEFINED, TypeId } from './layout.js';
 import { opDefined, predefinedCombine } from './reduce.js';
 import { ShmTransport, ShmWorld, defaultRingBytes } from './shm.js';
+import { MpiState, bindRank, unbindRank } from './state.js';
+import { nativeSyscalls } from '@faasm/native';
 import { GUESTS, WASI_STUB, runGuest } from './test-helpers.js';
 import * as stub from '../test/wasi-stub.mjs';
 
@@ -289,4 +291,44 @@ describe('execution model', () => {
     expect(r.error).toBeUndefined();
     expect(r.stdout).toContain('faasm abi OK 3');
   }, 60_000);
+});
+
+describe('rank binding (bindRanks)', () => {
+  const native = nativeSyscalls();
+  const fakeState = (rank: number, size: number, bindRanks?: 'none' | 'cores'): MpiState => Object.assign(Object.create(MpiState.prototype) as MpiState, { rank, size, options: { bindRanks }, unboundCpus: undefined });
+
+  it("'cores' binds the calling thread to the rank's CPU and unbinding restores its set; 'none' and the default leave it alone", () => {
+    const before = native?.threadAffinity();
+    const cpus = Array.isArray(before) ? before : [];
+    for (const s of [fakeState(1, 2), fakeState(1, 2, 'none')]) {
+      bindRank(s);
+      expect(s.unboundCpus).toBeUndefined();
+    }
+    const s = fakeState(1, 2, 'cores');
+    bindRank(s);
+    if (!native || cpus.length < 2) {
+      // Without @faasm/native or with one CPU the option does nothing (documented).
+      expect(s.unboundCpus).toBeUndefined();
+      return;
+    }
+    try {
+      expect(native.threadAffinity()).toEqual([cpus[1]]);
+      expect(s.unboundCpus).toEqual(cpus);
+    } finally {
+      unbindRank(s);
+    }
+    expect(native.threadAffinity()).toEqual(cpus);
+    expect(s.unboundCpus).toBeUndefined();
+    const tooMany = fakeState(0, cpus.length + 1, 'cores');
+    bindRank(tooMany);
+    expect(tooMany.unboundCpus).toBeUndefined();
+  });
+
+  it("a world with bindRanks 'cores' runs and leaves rank 0's thread unbound", async () => {
+    const before = native?.threadAffinity();
+    const r = await runGuest('p2p', 2, { mpi: { bindRanks: 'cores' } });
+    expect([r.error, r.returnValue]).toEqual([undefined, 0]);
+    expect(r.stdout).toContain('p2p OK 2');
+    expect(native?.threadAffinity()).toEqual(before);
+  });
 });

@@ -4,7 +4,7 @@ import { Engine, WorldAborted } from './engine.js';
 import { MpiErr, check } from './errors.js';
 import { COMM_WORLD_ID } from './layout.js';
 import { ShmTransport, ShmWorld } from './shm.js';
-import { MPI_WORLD_SOURCE, type MpiOptions, type MpiState, type MpiWorldHandle, type MpiWorldResult } from './state.js';
+import { MPI_WORLD_SOURCE, bindRank, unbindRank, type MpiOptions, type MpiState, type MpiWorldHandle, type MpiWorldResult } from './state.js';
 
 /** Faasm's default world size when the caller gives none (faasm-abi.md, "Execution"). */
 export const DEFAULT_WORLD_SIZE = 5;
@@ -52,6 +52,7 @@ export function initWorld(s: MpiState): void {
   }
   s.world = world;
   s.size = world.size;
+  bindRank(s);
   s.engine = new Engine(new ShmTransport(world, s.rank), s.host.memory, {
     checkAbort: () => {
       const info = world.abortInfo();
@@ -112,6 +113,7 @@ export function worldHandle(s: MpiState): MpiWorldHandle {
 }
 
 async function closeWorld(s: MpiState, world: ShmWorld, exitCode: number | undefined, reason: string | undefined): Promise<MpiWorldResult> {
+  unbindRank(s);
   if (exitCode !== 0) world.abort(0, exitCode ?? 1, reason ?? (exitCode === undefined ? 'rank 0 trapped' : `rank 0 exited with code ${exitCode}`));
   else if (!s.finalized) world.abort(0, 1, 'rank 0 exited without calling MPI_Finalize');
   const pending = s.workers.map((w) => new Promise<void>((resolve) => {

@@ -107,6 +107,29 @@ int main(int argc, char** argv) {
   OK(MPI_Allreduce(x, y, big, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD));
   for (int i = 0; i < big; i += 1 + i / 3) CHECK(y[i] == sum + (double)i * size, "allreduce big at %d: %f", i, y[i]);
   CHECK(y[big - 1] == sum + (double)(big - 1) * size, "allreduce big end");
+  /* Large, in place (the ring stages what it receives) and on integer kernels. */
+  OK(MPI_Allreduce(MPI_IN_PLACE, y, big, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD));
+  for (int i = 0; i < big; i += 1 + i / 3) CHECK(y[i] == size * (sum + (double)i * size), "allreduce big in place at %d: %f", i, y[i]);
+  CHECK(y[big - 1] == size * (sum + (double)(big - 1) * size), "allreduce big in place end");
+  int ni = 70001;
+  int* ia = malloc(ni * sizeof(int));
+  int* ib = malloc(ni * sizeof(int));
+  for (int i = 0; i < ni; i++) ia[i] = (rank - 1) * i;
+  OK(MPI_Allreduce(ia, ib, ni, MPI_INT, MPI_MIN, MPI_COMM_WORLD));
+  for (int i = 0; i < ni; i++) CHECK(ib[i] == -i, "allreduce big int min at %d: %d", i, ib[i]);
+  long long* la = malloc(ni * sizeof(long long));
+  long long* lb = malloc(ni * sizeof(long long));
+  for (int i = 0; i < ni; i++) la[i] = (long long)(rank + 3) * (i + 1) * 1000003LL;
+  OK(MPI_Allreduce(la, lb, ni, MPI_LONG_LONG, MPI_PROD, MPI_COMM_WORLD));
+  for (int i = 0; i < ni; i++) {
+    unsigned long long want = 1;
+    for (int r = 0; r < size; r++) want *= (unsigned long long)(r + 3) * (i + 1) * 1000003ULL;
+    CHECK((unsigned long long)lb[i] == want, "allreduce big long long prod (wraps) at %d", i);
+  }
+  free(ia);
+  free(ib);
+  free(la);
+  free(lb);
   MPI_Datatype quad;
   OK(MPI_Type_contiguous(4, MPI_DOUBLE, &quad));
   OK(MPI_Type_commit(&quad));

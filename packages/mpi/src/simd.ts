@@ -1,0 +1,60 @@
+import type { Kind } from './layout.js';
+import { KERNELS_WASM } from './kernels-wasm.js';
+import { kernelName, simdInstruction } from './kernels.js';
+import type { Combine } from './reduce.js';
+
+type Kernel = (a: number, b: number, vectors: number) => void;
+
+const ELEMENT_BYTES: Partial<Record<Kind, number>> = { i8: 1, u8: 1, byte: 1, i16: 2, u16: 2, i32: 4, u32: 4, i64: 8, u64: 8, f32: 4, f64: 8 };
+
+function decode(base64: string): Uint8Array {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * The SIMD reduction kernels (kernels.ts) instantiated over one guest memory. A
+ * combine they serve runs the kernel when both operands are views of that memory and
+ * the JavaScript combine for everything else (host buffers, the last partial vector).
+ */
+export class SimdKernels {
+  readonly #kernels: Record<string, Kernel>;
+
+  private constructor(
+    readonly memory: WebAssembly.Memory,
+    exports: WebAssembly.Exports,
+  ) {
+    this.#kernels = exports as Record<string, Kernel>;
+  }
+
+  /** Kernels over `memory`, or undefined where the engine lacks WebAssembly SIMD. */
+  static over(memory: WebAssembly.Memory): SimdKernels | undefined {
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    try {
+      const module = new WebAssembly.Module(decode(shared ? KERNELS_WASM.shared : KERNELS_WASM.plain) as Uint8Array<ArrayBuffer>);
+      return new SimdKernels(memory, new WebAssembly.Instance(module, { env: { memory } }).exports);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** `fallback` (b := a op b on `kind` items) with the kernel on guest views, or undefined if no kernel exists. */
+  combine(op: number, kind: Kind, fallback: Combine): Combine | undefined {
+    const ins = simdInstruction(op, kind);
+    const size = ELEMENT_BYTES[kind];
+    if (ins === undefined || size === undefined) return undefined;
+    const kernel = this.#kernels[kernelName(ins)]!;
+    const memory = this.memory;
+    const perVector = 16 / size;
+    return (a8, b8, count) => {
+      const buffer = memory.buffer;
+      if (a8.buffer !== buffer || b8.buffer !== buffer) return fallback(a8, b8, count);
+      const vectors = Math.floor(count / perVector);
+      if (vectors > 0) kernel(a8.byteOffset, b8.byteOffset, vectors);
+      const rest = count - vectors * perVector;
+      if (rest > 0) fallback(a8.subarray(vectors * 16), b8.subarray(vectors * 16), rest);
+    };
+  }
+}
