@@ -39,4 +39,17 @@ describe('threads through the runtime', () => {
     expect(sync.error).toBeUndefined();
     expect(sync.stdout.toString()).toContain('pt_sync threads=2 failures=0');
   });
+
+  it('captures what every thread of the team writes, in order, and starts each call empty', async () => {
+    for (let call = 0; call < 2; call++) {
+      const run = await runtime.invoke(guest('runtime', 'thread_output'));
+      expect(run.error).toBeUndefined();
+      expect(run.returnValue).toBe(0);
+      const out = run.stdout.toString().split('\n').filter(Boolean);
+      expect(out[0]).toBe('main start');
+      expect(out.at(-1)).toBe('main end');
+      expect(out.slice(1, -1).sort()).toEqual(['thread 0 out', 'thread 1 out', 'thread 2 out']);
+      expect(run.stderr.toString().split('\n').filter(Boolean).sort()).toEqual(['thread 0 err', 'thread 1 err', 'thread 2 err']);
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import type { CaptureBuffers } from './stdio.js';
 import { Errno, ErrnoError } from '@faasm/abi';
 import type { FsBackend } from './backend.js';
 
@@ -46,6 +47,8 @@ export interface FdTableHandle {
   buffer: SharedArrayBuffer;
   preopens: Preopen[];
   fs: 'node' | 'memory';
+  /** The team's shared stdout/stderr capture (when the Faaslet captures its output). */
+  capture?: CaptureBuffers;
 }
 
 export interface NewDesc {

@@ -6,9 +6,42 @@ import { Errno, ErrnoError, lifecycleOf } from '@faasm/abi';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { BACKENDS } from './test-backends.js';
 import { FD_TABLE } from './service.js';
-import { STDIO } from './stdio.js';
+import { STDIO, Stdio, allocateCapture } from './stdio.js';
 import { Calls } from './test-calls.js';
 import { MemoryFs } from './memory-fs.js';
+
+describe('captured stdio shared by a thread team', () => {
+  const text = (b: Uint8Array): string => new TextDecoder().decode(b);
+  const bytes = (t: string): Uint8Array => new TextEncoder().encode(t);
+
+  it("every thread appends to the owner's capture, in order; only the owner restarts and takes it", () => {
+    const capture = allocateCapture();
+    const owner = new Stdio('capture', 'empty', capture, true);
+    const thread = new Stdio('capture', 'empty', capture, false);
+    owner.write(1, bytes('a'));
+    thread.write(1, bytes('b'));
+    thread.write(2, bytes('x'));
+    owner.write(1, bytes('c'));
+    thread.restart();
+    expect(thread.takeCaptured().stdout.byteLength).toBe(0);
+    const got = owner.takeCaptured();
+    expect([text(got.stdout), text(got.stderr)]).toEqual(['abc', 'x']);
+    thread.write(1, bytes('stale'));
+    owner.restart();
+    expect(owner.takeCaptured().stdout.byteLength).toBe(0);
+  });
+
+  it('grows as output arrives, and a write past the limit fails with NOSPC (nothing partial)', () => {
+    const stdio = new Stdio('capture', 'empty', allocateCapture(10_000), true);
+    const chunk = bytes('0123456789'.repeat(100));
+    for (let i = 0; i < 10; i++) expect(stdio.write(1, chunk)).toBe(1000);
+    expect(() => stdio.write(1, bytes('!'))).toThrow(expect.objectContaining({ errno: Errno.NOSPC }));
+    const got = stdio.takeCaptured().stdout;
+    expect(got.byteLength).toBe(10_000);
+    expect(text(got.subarray(9990))).toBe('0123456789');
+    expect(stdio.write(1, bytes('again'))).toBe(5);
+  });
+});
 
 describe.each(BACKENDS)('lifecycle and services (%s backend)', (fs) => {
   it('captures stdout and stderr per call; beforeCall restarts the capture', () => {

@@ -9,7 +9,7 @@ import { readGuestFile } from './path.js';
 import type { WasiOptions } from './options.js';
 import { defaultNodeRoot, populateMemoryRoot } from './root.js';
 import { FD_TABLE, fdTableService } from './service.js';
-import { STDIO, Stdio } from './stdio.js';
+import { STDIO, Stdio, allocateCapture } from './stdio.js';
 import { WasiHost } from './state.js';
 
 export const manifest = manifestOf(table as ImportTable<never> as ImportTable<unknown>);
@@ -67,14 +67,17 @@ export function link(importObject: ImportObject, host: FaasletHost, options: Was
     backend = options.fs === 'memory' ? new MemoryFs() : new NodeFs();
   }
   let t: FdTable;
+  const mode = options.stdout ?? 'passthrough';
+  // Another thread of a team attaches to the owner's table and capture buffers.
+  const owner = handle === undefined;
   if (handle) {
     t = new FdTable(handle, backend);
   } else {
-    handle = { buffer: FdTable.allocate(), preopens: preopensFor(backend, options), fs: backend.kind };
+    handle = { buffer: FdTable.allocate(), preopens: preopensFor(backend, options), fs: backend.kind, ...(mode === 'capture' ? { capture: allocateCapture() } : {}) };
     t = new FdTable(handle, backend);
     install(t, backend);
   }
-  const stdio = new Stdio(options.stdout ?? 'passthrough', options.stdin ?? 'empty');
+  const stdio = new Stdio(mode, options.stdin ?? 'empty', handle.capture, owner);
   const w = new WasiHost(host, t, backend, stdio);
   linkTable(table, importObject, w);
   host.services.provide(STDIO, stdio);

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
-import { ServiceKey } from '@faasm/abi';
+import { Errno, ServiceKey } from '@faasm/abi';
+import { fail } from './state.js';
 
 /** What a call wrote to stdout/stderr while capture was on. */
 export interface Captured {
@@ -16,16 +17,85 @@ export interface StdioService {
 
 export const STDIO = new ServiceKey<StdioService>('@faasm/wasi/stdio');
 
-function concat(chunks: Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const c of chunks) total += c.byteLength;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
+/** The most one call can capture per stream (address space is reserved, not memory). */
+export const CAPTURE_MAX_BYTES = 1 << 30;
+/** A log's header: Int32 lock word and byte length, then the bytes from offset 16. */
+const LOG_HEADER = 16;
+const LOCK = 0;
+const LENGTH = 1;
+
+/** The shared capture buffers of a Faaslet: every thread of its team appends to them. */
+export interface CaptureBuffers {
+  stdout: SharedArrayBuffer;
+  stderr: SharedArrayBuffer;
+}
+
+/** A growable SharedArrayBuffer (ES2024; Node 20 has it, our TypeScript lib predates it). */
+interface GrowableSab extends SharedArrayBuffer {
+  readonly maxByteLength: number;
+  grow(newLength: number): void;
+}
+const GrowableSharedArrayBuffer = SharedArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => GrowableSab;
+
+/** Capture buffers holding up to `maxBytes` per stream. */
+export function allocateCapture(maxBytes = CAPTURE_MAX_BYTES): CaptureBuffers {
+  const log = (): SharedArrayBuffer => new GrowableSharedArrayBuffer(LOG_HEADER + Math.min(4096, maxBytes), { maxByteLength: LOG_HEADER + maxBytes });
+  return { stdout: log(), stderr: log() };
+}
+
+/**
+ * An append-only byte log in a growable SharedArrayBuffer that any worker may write
+ * (under a lock word) and the owner drains: the captured output of a thread team, in
+ * the order the writes happened.
+ */
+class CaptureLog {
+  readonly #words: Int32Array;
+  readonly #bytes: Uint8Array;
+  readonly sab: GrowableSab;
+
+  constructor(sab: SharedArrayBuffer) {
+    this.sab = sab as GrowableSab;
+    this.#words = new Int32Array(sab, 0, LOG_HEADER / 4);
+    // Length-tracking: follows the buffer as any worker grows it.
+    this.#bytes = new Uint8Array(sab);
   }
-  return out;
+
+  #lock(): void {
+    const w = this.#words;
+    while (Atomics.compareExchange(w, LOCK, 0, 1) !== 0) Atomics.wait(w, LOCK, 1, 1);
+  }
+
+  #unlock(): void {
+    Atomics.store(this.#words, LOCK, 0);
+    Atomics.notify(this.#words, LOCK, 1);
+  }
+
+  /** Appends `data`; NOSPC once the log would pass CAPTURE_MAX_BYTES. */
+  append(data: Uint8Array): void {
+    this.#lock();
+    try {
+      const length = this.#words[LENGTH]!;
+      const need = LOG_HEADER + length + data.byteLength;
+      if (need > this.sab.maxByteLength) fail(Errno.NOSPC);
+      if (need > this.sab.byteLength) this.sab.grow(Math.min(this.sab.maxByteLength, Math.max(need, 2 * this.sab.byteLength)));
+      this.#bytes.set(data, LOG_HEADER + length);
+      this.#words[LENGTH] = length + data.byteLength;
+    } finally {
+      this.#unlock();
+    }
+  }
+
+  /** Returns and clears what was appended. */
+  take(): Uint8Array {
+    this.#lock();
+    try {
+      const length = this.#words[LENGTH]!;
+      this.#words[LENGTH] = 0;
+      return this.#bytes.slice(LOG_HEADER, LOG_HEADER + length);
+    } finally {
+      this.#unlock();
+    }
+  }
 }
 
 /**
@@ -35,19 +105,31 @@ function concat(chunks: Uint8Array[]): Uint8Array {
  * on a private SharedArrayBuffer and retries.
  */
 export class Stdio implements StdioService {
-  readonly #out: Uint8Array[] = [];
-  readonly #err: Uint8Array[] = [];
+  readonly #out: CaptureLog | undefined;
+  readonly #err: CaptureLog | undefined;
   readonly #sleeper = new Int32Array(new SharedArrayBuffer(4));
 
+  /**
+   * `capture`: the team's shared capture buffers (capture mode); `owner` false for the
+   * other threads of a team: only the Faaslet's own thread restarts and takes them.
+   */
   constructor(
     readonly mode: 'passthrough' | 'capture',
     readonly stdin: 'inherit' | 'empty',
-  ) {}
+    capture?: CaptureBuffers,
+    readonly owner = true,
+  ) {
+    if (mode === 'capture') {
+      const buffers = capture ?? allocateCapture();
+      this.#out = new CaptureLog(buffers.stdout);
+      this.#err = new CaptureLog(buffers.stderr);
+    }
+  }
 
   /** Writes to stdout (1) or stderr (2). `data` may be a live view of guest memory. */
   write(stream: 1 | 2, data: Uint8Array): number {
-    if (this.mode === 'capture') {
-      (stream === 1 ? this.#out : this.#err).push(data.slice());
+    if (this.#out && this.#err) {
+      (stream === 1 ? this.#out : this.#err).append(data);
       return data.byteLength;
     }
     let done = 0;
@@ -77,15 +159,15 @@ export class Stdio implements StdioService {
     }
   }
 
-  /** Starts a new capture (lifecycle beforeCall). */
+  /** Starts a new capture (lifecycle beforeCall of the Faaslet's own thread). */
   restart(): void {
-    this.#out.length = 0;
-    this.#err.length = 0;
+    if (!this.owner) return;
+    this.#out?.take();
+    this.#err?.take();
   }
 
   takeCaptured(): Captured {
-    const captured = { stdout: concat(this.#out), stderr: concat(this.#err) };
-    this.restart();
-    return captured;
+    if (!this.owner || !this.#out || !this.#err) return { stdout: new Uint8Array(0), stderr: new Uint8Array(0) };
+    return { stdout: this.#out.take(), stderr: this.#err.take() };
   }
 }
