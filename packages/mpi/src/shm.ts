@@ -33,10 +33,15 @@ function pow2Floor(n: number): number {
   return 2 ** Math.floor(Math.log2(n));
 }
 
-/** Default ring size: ~48 MiB for the whole world, 64 KiB..4 MiB per pair. */
+/**
+ * Default ring size: 256 KiB per pair up to 14 ranks, then smaller (~48 MiB for the
+ * whole world), never under 64 KiB. A ring that stays in cache streams large messages
+ * faster than a big one: measured on 2 ranks, 1 MiB ping-pong and Allreduce of 1 MiB
+ * ran faster through 256 KiB rings than through 4 MiB ones (and 64 KiB was slower).
+ */
 export function defaultRingBytes(size: number): number {
   if (size < 2) return 0;
-  return pow2Floor(Math.min(4 << 20, Math.max(64 << 10, (48 << 20) / (size * (size - 1)))));
+  return pow2Floor(Math.min(256 << 10, Math.max(64 << 10, (48 << 20) / (size * (size - 1)))));
 }
 
 export class ShmWorld {

@@ -224,8 +224,11 @@ describe('shared-memory transport and engine', () => {
   });
 
   it('sizes rings by world size and records the first abort only', () => {
-    expect(defaultRingBytes(2)).toBe(4 << 20);
-    expect(defaultRingBytes(8)).toBe(512 << 10);
+    expect(defaultRingBytes(1)).toBe(0);
+    expect(defaultRingBytes(2)).toBe(256 << 10);
+    expect(defaultRingBytes(14)).toBe(256 << 10);
+    expect(defaultRingBytes(16)).toBe(128 << 10);
+    expect(defaultRingBytes(1024)).toBe(64 << 10);
     const world = ShmWorld.create(3, 1024);
     expect(world.abort(2, 7, 'first')).toBe(true);
     expect(world.abort(1, 1, 'second')).toBe(false);
