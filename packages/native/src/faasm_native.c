@@ -18,6 +18,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <linux/openat2.h>
 #endif
@@ -267,6 +268,63 @@ static napi_value connect_tcp(napi_env env, napi_callback_info info) {
 #endif
 }
 
+/**
+ * setThreadAffinity(cpus: number[]) → 0 | -errno: sched_setaffinity(0, cpus) for the
+ * calling OS thread only (a Node worker or the main thread), as libomp binds its threads.
+ * An empty list, a negative id or one past CPU_SETSIZE is -EINVAL.
+ */
+static napi_value set_thread_affinity(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  bool is_array;
+  uint32_t count;
+  if (napi_is_array(env, argv[0], &is_array) != napi_ok || !is_array || napi_get_array_length(env, argv[0], &count) != napi_ok)
+    return type_error(env, "setThreadAffinity(cpus): an array of CPU ids expected");
+#ifdef __linux__
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (count == 0) return number(env, -EINVAL);
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value item;
+    int64_t cpu;
+    if (napi_get_element(env, argv[0], i, &item) != napi_ok || !arg_i64(env, item, &cpu))
+      return type_error(env, "setThreadAffinity(cpus): an array of CPU ids expected");
+    if (cpu < 0 || cpu >= CPU_SETSIZE) return number(env, -EINVAL);
+    CPU_SET((int)cpu, &set);
+  }
+  if (sched_setaffinity(0, sizeof set, &set) < 0) return number(env, -errno);
+  return number(env, 0);
+#else
+  return number(env, -ENOSYS);
+#endif
+}
+
+/** threadAffinity() → number[] | -errno: the calling OS thread's CPUs (sched_getaffinity(0)). */
+static napi_value thread_affinity(napi_env env, napi_callback_info info) {
+#ifdef __linux__
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) < 0) return number(env, -errno);
+  napi_value out;
+  napi_create_array(env, &out);
+  uint32_t n = 0;
+  for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+    if (CPU_ISSET(cpu, &set)) napi_set_element(env, out, n++, number(env, cpu));
+  }
+  return out;
+#else
+  return number(env, -ENOSYS);
+#endif
+}
+
+/** threadId() → the calling OS thread's id (gettid), or -errno. */
+static napi_value thread_id(napi_env env, napi_callback_info info) {
+#ifdef __linux__
+  return number(env, (double)syscall(SYS_gettid));
+#else
+  return number(env, -ENOSYS);
+#endif
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"openBeneath", NULL, open_beneath, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -278,6 +336,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"write", NULL, write_range, NULL, NULL, NULL, napi_enumerable, NULL},
       {"fileType", NULL, file_type, NULL, NULL, NULL, napi_enumerable, NULL},
       {"connectTcp", NULL, connect_tcp, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setThreadAffinity", NULL, set_thread_affinity, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"threadAffinity", NULL, thread_affinity, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"threadId", NULL, thread_id, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

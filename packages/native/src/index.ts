@@ -50,6 +50,16 @@ export interface NativeSyscalls {
   fileType(fd: number): number;
   /** A blocking TCP socket (TCP_NODELAY) connected to ipv4:port whose reads and writes time out after timeoutMs → fd or -errno. */
   connectTcp(ipv4: string, port: number, timeoutMs: number): number;
+  /**
+   * `sched_setaffinity(0, cpus)`: binds the calling OS thread (this worker or the main
+   * thread, not the process) to `cpus` → 0 or -errno (EINVAL: empty, or an id outside
+   * the kernel's CPU set; a set with no allowed CPU).
+   */
+  setThreadAffinity(cpus: readonly number[]): number;
+  /** `sched_getaffinity(0)`: the calling OS thread's CPUs, ascending, or -errno. */
+  threadAffinity(): number[] | number;
+  /** `gettid()`: the calling OS thread's id. */
+  threadId(): number;
 }
 
 /** Why the native module is not in use, or undefined when it is. */

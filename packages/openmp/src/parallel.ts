@@ -1,5 +1,6 @@
 import { GuestTrap, type FaasletHost } from '@faasm/abi';
 import { Global, MAX_SLOTS, Slot, SLOT_WORDS, Team, TEAM_WORDS } from '@faasm/threads';
+import { forkPlaces, joinPlaces, workerPlaces } from './affinity.js';
 import { forkSnapshot } from './snapshot.js';
 import { initialFrame, ompOf, type Frame, type OmpThread, type ReusableFrame } from './state.js';
 
@@ -69,7 +70,9 @@ export function kmpcForkCall(host: FaasletHost, _loc: number, argc: number, micr
   // No array for the common argc 0 (the pointer is still bounds-checked, as u32s would).
   const args = argc === 0 && host.memory.check(argsPtr, 0) >= 0 ? NO_ARGS : host.memory.u32s(argsPtr, argc);
   const requested = st.pushed > 0 ? st.pushed : st.nthreads;
+  const pushedBind = st.pushedBind;
   st.pushed = 0;
+  st.pushedBind = -1;
   const parent = st.frame;
   const size = Math.max(1, Math.min(requested, MAX_SLOTS + 1));
   const cells = cellsOf(host, st);
@@ -87,6 +90,8 @@ export function kmpcForkCall(host: FaasletHost, _loc: number, argc: number, micr
     return;
   }
   const team = rt.claimTeam(FORK, size, microtask, args, st, parent.level + 1);
+  // Affinity costs one comparison unless OMP_PROC_BIND/OMP_PLACES ask for binding.
+  const bound = st.bind[0] !== 0 && forkPlaces(host, st, pushedBind, team, size, parent.level, st.forkSaved) !== 0;
   st.frame = teamFrame(st.forkFrame, parent, team, 0, size, parent.level + 1);
   st.forkCells = cells;
   st.forkMicrotask = microtask;
@@ -96,6 +101,7 @@ export function kmpcForkCall(host: FaasletHost, _loc: number, argc: number, micr
   } finally {
     st.frame = parent;
     st.forkArgs = NO_ARGS;
+    if (bound) joinPlaces(st, st.forkSaved);
   }
 }
 
@@ -165,7 +171,9 @@ export function runTeamThread(host: FaasletHost, slot: number): void {
   base.loops = 0;
   base.loop = undefined;
   // A team's threads are at active level 1 (nested regions run serialised).
-  st.frame = teamFrame(st.jobFrame, base, team, n, t[at + Team.SIZE]!, t[at + Team.LEVEL]!);
+  const size = t[at + Team.SIZE]!;
+  if (t[at + Team.PROC_BIND] !== 0 || st.place >= 0) workerPlaces(st, team, size, n);
+  st.frame = teamFrame(st.jobFrame, base, team, n, size, t[at + Team.LEVEL]!);
   try {
     callMicrotask(host, slots[slot * SLOT_WORDS + Slot.CELLS]!, n, t[at + Team.MICROTASK]!, args, argc);
   } finally {
@@ -190,9 +198,6 @@ export function kmpcEndSerializedParallel(host: FaasletHost, _loc: number, _gtid
 export function kmpcPushNumThreads(host: FaasletHost, _loc: number, _gtid: number, n: number): void {
   ompOf(host).pushed = n > 0 ? n : 0;
 }
-
-/** void __kmpc_push_proc_bind(ident_t *loc, kmp_int32 gtid, int bind): accepted, no affinity. */
-export function kmpcPushProcBind(_host: FaasletHost, _loc: number, _gtid: number, _bind: number): void {}
 
 /** kmp_int32 __kmpc_global_thread_num(ident_t *loc): unique per OS thread (main 0, workers 1..). */
 export function kmpcGlobalThreadNum(host: FaasletHost, _loc: number): number {

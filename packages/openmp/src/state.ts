@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { ServiceKey, lifecycleOf, type FaasletHost } from '@faasm/abi';
 import { threadsOf, type ThreadRuntime } from '@faasm/threads';
+import { parseProcBind, unbindCaller, type Placement } from './affinity.js';
 import type { SnapshotRegion } from './snapshot.js';
 
 /** How a parallel region's threads run. */
@@ -78,6 +79,21 @@ export interface OmpThread {
   forkArgs: readonly number[];
   /** A worker's shared-variable list, refilled for each job. */
   jobArgs: number[];
+  /** bind-var: one omp_proc_bind_t per nesting level (OMP_PROC_BIND). */
+  bind: readonly number[];
+  /** proc_bind clause for the next fork (-1 = none). */
+  pushedBind: number;
+  /** The place this thread is bound to (-1: not bound) and its place partition. */
+  place: number;
+  partStart: number;
+  partCount: number;
+  /** The place list as this thread last read it (OMP_PLACES text and table generation). */
+  places: readonly (readonly number[])[];
+  placesText: string | undefined;
+  placesGen: number;
+  /** Scratch placements: thread 0's before a fork (restored at the join), a worker's team's. */
+  forkSaved: Placement;
+  teamFrom: Placement;
 }
 
 export const OMP = new ServiceKey<OmpThread>('@faasm/openmp thread');
@@ -111,6 +127,9 @@ function resetIcvs(state: OmpThread, env: Readonly<Record<string, string>>): voi
   state.schedKind = sched.kind;
   state.schedChunk = sched.chunk;
   state.defaultDevice = 0;
+  state.bind = parseProcBind(env);
+  state.pushedBind = -1;
+  state.place = -1;
 }
 
 /** This thread's OpenMP state (created on first use, ICVs reset before every call). */
@@ -121,6 +140,8 @@ export function ompOf(host: FaasletHost): OmpThread {
       runtime: threadsOf(host), frame: initialFrame(), nthreads: 1, pushed: 0, dynamic: false,
       maxActiveLevels: 1, schedKind: 1, schedChunk: 0, defaultDevice: 0, cells: 0, cellsEpoch: -1,
       forkFrame: initialFrame(), jobFrame: initialFrame(), forkCells: 0, forkMicrotask: 0, forkArgs: [], jobArgs: [],
+      bind: [], pushedBind: -1, place: -1, partStart: 0, partCount: 0, places: [], placesText: undefined, placesGen: 0,
+      forkSaved: { place: -1, partStart: 0, partCount: 0 }, teamFrom: { place: -1, partStart: 0, partCount: 0 },
     };
     resetIcvs(created, host.message.env);
     host.services.provide(OMP, created);
@@ -131,6 +152,7 @@ export function ompOf(host: FaasletHost): OmpThread {
           created.frame = initialFrame();
           resetIcvs(created, host.message.env);
         },
+        afterCall: () => unbindCaller(created),
       });
     }
     state = created;

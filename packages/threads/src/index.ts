@@ -7,6 +7,7 @@ export {
 } from './sync.js';
 export { ThreadFailure, describeFailure, failureError, type FailureRecord } from './errors.js';
 export * from './layout.js';
+export { ThreadAffinity, PLACE_WORDS, publishPlaces, readPlaces, placesGeneration } from './affinity.js';
 export { threadsOf, prepareThreads, takeThreadError, shutdownThreads } from './setup.js';
 export {
   ThreadRuntime,

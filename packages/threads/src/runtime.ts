@@ -6,6 +6,7 @@ import {
   DISPATCH_RING, FailureKind, Global, JobKind, MAX_SHARED_ARGS, MAX_SLOTS, MAX_TEAMS, PThread,
   PTHREAD_WORDS, PThreadState, Slot, SLOT_WORDS, SlotState, Team, TEAM_WORDS,
 } from './layout.js';
+import { ThreadAffinity } from './affinity.js';
 import { SharedState, type SharedBlocks } from './shared.js';
 import { CLOCK_EVERY, notifyAnnounced, spinBudget, spinWhileEqualAwake, WAKE_GRACE_MS, WaitAborted, waitAnnounced } from './sync.js';
 
@@ -33,6 +34,8 @@ export interface WorkerData {
   readonly slot: number;
   /** The slot's job generation when the worker was spawned (jobs after it are new). */
   readonly seen: number;
+  /** The Faaslet's unbound CPU mask (a worker spawned by a bound thread inherits its binding). */
+  readonly cpus: readonly number[] | undefined;
 }
 
 export const DEFAULT_STACK_SIZE = 1024 * 1024;
@@ -54,6 +57,8 @@ export class ThreadRuntime {
   readonly host: FaasletHost;
   /** This thread's worker slot, or -1 on the main instance's thread. */
   readonly slot: number;
+  /** This OS thread's CPU binding (OpenMP places). */
+  readonly affinity: ThreadAffinity;
   setup: (ThreadsSetup & { packages: readonly string[] }) | undefined;
   readonly #runners = new Map<number, JobRunner>();
   readonly #workers: Worker[] = [];
@@ -71,10 +76,11 @@ export class ThreadRuntime {
    */
   #spareSlots: number[] | undefined = [];
 
-  constructor(host: FaasletHost, options: { shared?: SharedState; slot?: number } = {}) {
+  constructor(host: FaasletHost, options: { shared?: SharedState; slot?: number; cpus?: readonly number[] | undefined } = {}) {
     this.host = host;
     this.shared = options.shared ?? new SharedState();
     this.slot = options.slot ?? -1;
+    this.affinity = new ThreadAffinity(options.cpus);
   }
 
   get isWorker(): boolean {
@@ -160,6 +166,7 @@ export class ThreadRuntime {
       stackSize: setup.stackSize ?? DEFAULT_STACK_SIZE,
       slot,
       seen,
+      cpus: this.affinity.native ? this.affinity.allowed() : undefined,
     };
     const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: data, execArgv: workerExecArgv() });
     worker.unref();
@@ -290,6 +297,7 @@ export class ThreadRuntime {
       }
     }
     const workers = this.#workers.splice(0);
+    this.affinity.unbind();
     await Promise.all(workers.map((w) => w.terminate()));
   }
 

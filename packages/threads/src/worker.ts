@@ -21,7 +21,7 @@ type Data = import('./runtime.js').WorkerData;
 const data = workerData as Data;
 const shared = new SharedState(data.blocks);
 const host = createHost({ message: data.message });
-const runtime = new ThreadRuntime(host, { shared, slot: data.slot });
+const runtime = new ThreadRuntime(host, { shared, slot: data.slot, cpus: data.cpus });
 runtime.setup = { module: data.module, packages: data.packages, options: data.options, stackSize: data.stackSize };
 host.services.provide(THREADS, runtime);
 
@@ -48,6 +48,10 @@ try {
 
 const slots = shared.slots;
 const at = data.slot * SLOT_WORDS;
+if (runtime.affinity.native) {
+  runtime.affinity.reset();
+  Atomics.store(slots, at + Slot.OS_TID, runtime.affinity.osThreadId());
+}
 Atomics.store(slots, at + Slot.READY, 1);
 
 /** Signals the thread waiting for this job (fork join or pthread_join). */
@@ -106,6 +110,8 @@ for (;;) {
       initTls(tls);
       appliedEpoch = epoch;
     }
+    // A pthread runs unbound (OpenMP places bind a worker for its team regions only).
+    if (kind === JobKind.PTHREAD && runtime.affinity.bound) runtime.affinity.unbind();
     if (kind !== runKind || !run) {
       run = runtime.runner(kind);
       runKind = kind;
@@ -124,5 +130,6 @@ for (;;) {
   // rather than hold a CPU that thread may be queued for (both packed on one CPU).
   joinerAsleep = kind === JobKind.OPENMP && Atomics.load(shared.teams, target * TEAM_WORDS + Team.JOIN_WAITERS) !== 0;
 }
+Atomics.store(slots, at + Slot.OS_TID, 0);
 Atomics.store(slots, at + Slot.STATE, SlotState.FREE);
 Atomics.store(slots, at + Slot.READY, 0);
