@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nativeSyscalls } from '@faasm/native';
-import { MAX_SLOTS, Slot, SLOT_WORDS, shutdownThreads, threadsOf } from '@faasm/threads';
+import { MAX_SLOTS, Slot, SLOT_WORDS, shutdownThreads, Team, threadsOf } from '@faasm/threads';
 import { runGuest } from '../../threads/src/test-harness.js';
 import { parsePlaces, parseProcBind, placeOf, ProcBind, type Placement, type Topology } from './affinity.js';
+import { defaultBlocktime, LIBOMP_BLOCKTIME_US } from './state.js';
 
 const guest = new URL('../test/guests/omp_places.wasm', import.meta.url);
 
@@ -182,5 +183,43 @@ describe('without binding', () => {
     expect(run.error).toBeUndefined();
     expect(run.stdout).toContain('initial bind 4 places');
     expect(warnings).toEqual([expect.stringMatching(/OMP_PLACES="\{oops\}" is invalid/)]);
+  });
+});
+
+describe('KMP_BLOCKTIME and OMP_WAIT_POLICY', () => {
+  it.each([
+    [{}, 0],
+    [{ KMP_BLOCKTIME: '5' }, 5000],
+    [{ KMP_BLOCKTIME: '5ms' }, 5000],
+    [{ KMP_BLOCKTIME: '300us' }, 300],
+    [{ KMP_BLOCKTIME: '0' }, 1],
+    [{ KMP_BLOCKTIME: 'infinite' }, 1_000_000],
+    [{ KMP_BLOCKTIME: '99999' }, 1_000_000],
+    [{ KMP_BLOCKTIME: 'soon' }, 0],
+    [{ OMP_WAIT_POLICY: 'ACTIVE' }, 1_000_000],
+    [{ OMP_WAIT_POLICY: 'passive' }, 1],
+    [{ OMP_WAIT_POLICY: 'passive', KMP_BLOCKTIME: '7' }, 7000],
+  ])('%j → %i µs', (env, us) => {
+    expect(defaultBlocktime(env as Record<string, string>)).toBe(us);
+  });
+
+  /** The spin time the last region's team block carried (team blocks are reused from 0). */
+  async function teamBlocktime(env: Record<string, string>): Promise<number> {
+    const run = await runGuest(guest, { env, keep: true });
+    try {
+      expect(run.error).toBeUndefined();
+      return threadsOf(run.host).shared.teams[Team.BLOCKTIME_US]!;
+    } finally {
+      await shutdownThreads(run.host);
+    }
+  }
+
+  it('teams spin as long as libomp\'s when their threads are bound to places of their own, else the runtime default', async () => {
+    expect(await teamBlocktime({})).toBe(0);
+    if (twoCpus) expect(await teamBlocktime({ OMP_PROC_BIND: 'close', OMP_PLACES: 'threads(2)' })).toBe(LIBOMP_BLOCKTIME_US);
+    // The last region is proc_bind(close) with 2 threads: one place cannot give each its own.
+    expect(await teamBlocktime({ OMP_PROC_BIND: 'close', OMP_PLACES: 'threads(1)' })).toBe(0);
+    expect(await teamBlocktime({ OMP_PROC_BIND: 'close', OMP_PLACES: 'threads(2)', KMP_BLOCKTIME: '3ms' })).toBe(3000);
+    expect(await teamBlocktime({ KMP_BLOCKTIME: '3ms' })).toBe(3000);
   });
 });

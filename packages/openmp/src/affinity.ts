@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import type { FaasletHost } from '@faasm/abi';
 import { placesGeneration, publishPlaces, readPlaces, Team, TEAM_WORDS } from '@faasm/threads';
-import { ompOf, type OmpThread } from './state.js';
+import { LIBOMP_BLOCKTIME_US, ompOf, type OmpThread } from './state.js';
 
 /** omp_proc_bind_t (and kmp_proc_bind_t as clang passes it to __kmpc_push_proc_bind). */
 export const ProcBind = { FALSE: 0, TRUE: 1, PRIMARY: 2, CLOSE: 3, SPREAD: 4 } as const;
@@ -293,6 +293,11 @@ export function forkPlaces(
   t[at + Team.PART_START] = st.partStart;
   t[at + Team.PART_COUNT] = st.partCount;
   t[at + Team.BIND_NEXT] = bindVar(st, level + 1);
+  // Threads bound to places of their own cannot hold a CPU a teammate is queued for
+  // (the reason the default spin is short): they spin as long as libomp's do, so a
+  // region after a serial stretch does not pay for waking an idle CPU (hundreds of µs
+  // to milliseconds in a VM). KMP_BLOCKTIME / OMP_WAIT_POLICY override this.
+  if ((policy === ProcBind.CLOSE || policy === ProcBind.SPREAD) && size <= places.length) t[at + Team.BLOCKTIME_US] = LIBOMP_BLOCKTIME_US;
   placeOf(policy, size, 0, saved, places.length, st);
   if (st.place !== saved.place) st.runtime.affinity.bind(places[st.place]!);
   return policy;

@@ -71,7 +71,12 @@ export const Team = {
   PART_COUNT: 46,
   /** bind-var of the team's threads (OMP_PROC_BIND's next list item). */
   BIND_NEXT: 47,
-  ARGS: 48,
+  /**
+   * How long the team's threads spin before they sleep (barrier, join, the next fork),
+   * in µs; 0: the runtime's default (BLOCKTIME_MS, or the wake grace when oversubscribed).
+   */
+  BLOCKTIME_US: 48,
+  ARGS: 56,
 } as const;
 
 /** pthread entries: one per thread created and not yet joined or finished detached. */

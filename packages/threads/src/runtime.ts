@@ -8,7 +8,7 @@ import {
 } from './layout.js';
 import { ThreadAffinity } from './affinity.js';
 import { SharedState, type SharedBlocks } from './shared.js';
-import { CLOCK_EVERY, notifyAnnounced, spinBudget, spinWhileEqualAwake, WAKE_GRACE_MS, WaitAborted, waitAnnounced } from './sync.js';
+import { CLOCK_EVERY, notifyAnnounced, spinWhileEqualAwake, teamSpinBudget, WAKE_GRACE_MS, WaitAborted, waitAnnounced } from './sync.js';
 
 /** What workers need to build a thread instance like the main one. */
 export interface ThreadsSetup {
@@ -400,7 +400,8 @@ export class ThreadRuntime {
     }
     // Spin first (until a teammate has stayed asleep from an earlier wait for the wake
     // grace) without making the abort check (a closure) on the fast path.
-    if (spinWhileEqualAwake(t, at + Team.BAR_GEN, gen, t, at + Team.BAR_WAITERS, spinBudget(size)) !== gen) return;
+    const budget = teamSpinBudget(size, t[at + Team.BLOCKTIME_US]!);
+    if (spinWhileEqualAwake(t, at + Team.BAR_GEN, gen, t, at + Team.BAR_WAITERS, budget) !== gen) return;
     waitAnnounced(t, at + Team.BAR_GEN, gen, at + Team.BAR_WAITERS, this.teamAbort(team), 0);
   }
 
@@ -459,7 +460,8 @@ export class ThreadRuntime {
     }
     if (masterError !== undefined && !(masterError instanceof WaitAborted)) this.failTeam(team, describeFailure(masterError));
     Atomics.store(t, at + Team.JOINING, 1);
-    if (this.#spinUntilJoined(at, started, claimed, spinBudget(size)) < started) this.#sleepUntilJoined(where, team, started, claimed);
+    const budget = teamSpinBudget(size, t[at + Team.BLOCKTIME_US]!);
+    if (this.#spinUntilJoined(at, started, claimed, budget) < started) this.#sleepUntilJoined(where, team, started, claimed);
     Atomics.store(t, at + Team.JOINING, 0);
     this.#spareSlots = spare;
     const failed = Atomics.load(t, at + Team.ERROR) === 2;

@@ -15,7 +15,7 @@ const { attachInstance, compose, createHost, lifecycleOf, loadPackages } = await
 const { FailureKind, JobKind, PThread, PTHREAD_WORDS, PThreadState, Slot, SLOT_WORDS, SlotState, Team, TEAM_WORDS } = await import('./layout.js');
 const { SharedState } = await import('./shared.js');
 const { THREADS, ThreadRuntime } = await import('./runtime.js');
-const { BLOCKTIME_MS, notifyAnnounced, spinBudget, spinWhileEqualAwake, waitAnnounced } = await import('./sync.js');
+const { BLOCKTIME_MS, notifyAnnounced, spinWhileEqualAwake, teamSpinBudget, waitAnnounced } = await import('./sync.js');
 
 type Data = import('./runtime.js').WorkerData;
 const data = workerData as Data;
@@ -85,7 +85,7 @@ let run: import('./runtime.js').JobRunner | undefined;
 // while that team's forking thread, at the join, has not even seen this thread finish
 // (asleep, or queued behind this thread on its CPU: see spinWhileEqualAwake).
 let joiner = -1;
-// How long to spin for the next job (spinBudget of the last OpenMP team).
+// How long to spin for the next job (the spin budget of the last OpenMP team).
 let budget = BLOCKTIME_MS;
 // The last OpenMP job's forking thread was asleep at the join when this worker finished.
 let joinerAsleep = false;
@@ -98,6 +98,7 @@ for (;;) {
   const target = slots[at + Slot.TARGET]!;
   // Read now: the team block is released (and may be reused) once the join saw us finish.
   const size = kind === JobKind.OPENMP ? shared.teams[target * TEAM_WORDS + Team.SIZE]! : 1;
+  const blocktimeUs = kind === JobKind.OPENMP ? shared.teams[target * TEAM_WORDS + Team.BLOCKTIME_US]! : 0;
   try {
     if (bootError !== undefined) throw bootError;
     stackPointer!.value = slots[at + Slot.STACK_TOP]!;
@@ -124,7 +125,7 @@ for (;;) {
   Atomics.store(slots, at + Slot.STATE, SlotState.IDLE);
   complete(kind, target);
   joiner = kind === JobKind.OPENMP ? target * TEAM_WORDS + Team.JOINING : -1;
-  budget = spinBudget(size);
+  budget = teamSpinBudget(size, blocktimeUs);
   // Its forking thread gave up spinning at the join: waking it takes about as long as
   // the wake grace its next join spins for this worker, so the worker sleeps at once
   // rather than hold a CPU that thread may be queued for (both packed on one CPU).
