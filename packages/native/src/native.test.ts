@@ -198,3 +198,44 @@ describe.skipIf(!native)('native system calls', () => {
     expect(n.connectTcp('127.0.0.1', 70000, 1000)).toBe(-E.EINVAL);
   });
 });
+
+describe.skipIf(!native)('thread affinity', () => {
+  const n = native!;
+  /** The calling thread's mask as /proc reports it (thread-self, not the process). */
+  const procMask = (): number[] => {
+    const list = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync('/proc/thread-self/status', 'utf8'))![1]!;
+    return list.split(',').flatMap((r) => {
+      const [a, b] = r.split('-').map(Number);
+      return Array.from({ length: (b ?? a!) - a! + 1 }, (_, i) => a! + i);
+    });
+  };
+
+  it('threadId is this thread\'s gettid (the /proc/thread-self link)', () => {
+    expect(n.threadId()).toBe(Number(readFileSync('/proc/thread-self/stat', 'utf8').split(' ')[0]));
+  });
+
+  it('binds the calling thread only, reads the mask back and restores it', () => {
+    const initial = n.threadAffinity();
+    expect(Array.isArray(initial)).toBe(true);
+    const cpus = initial as number[];
+    expect(cpus).toEqual(procMask());
+    try {
+      expect(n.setThreadAffinity([cpus[cpus.length - 1]!])).toBe(0);
+      expect(n.threadAffinity()).toEqual([cpus[cpus.length - 1]]);
+      expect(procMask()).toEqual([cpus[cpus.length - 1]]);
+      // The process's main thread (the thread group leader) keeps its own mask.
+      const leader = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))![1];
+      if (Number(readFileSync('/proc/thread-self/stat', 'utf8').split(' ')[0]) !== process.pid) expect(leader).not.toBe(String(cpus[cpus.length - 1]));
+    } finally {
+      expect(n.setThreadAffinity(cpus)).toBe(0);
+    }
+    expect(n.threadAffinity()).toEqual(cpus);
+  });
+
+  it('refuses empty sets and ids outside the kernel\'s CPU set with -EINVAL', () => {
+    expect(n.setThreadAffinity([])).toBe(-E.EINVAL);
+    expect(n.setThreadAffinity([-1])).toBe(-E.EINVAL);
+    expect(n.setThreadAffinity([1 << 20])).toBe(-E.EINVAL);
+    expect(() => n.setThreadAffinity('0' as unknown as number[])).toThrow(TypeError);
+  });
+});

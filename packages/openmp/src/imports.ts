@@ -3,8 +3,9 @@ import {
   dispatchFini, dispatchInit, dispatchNext, kmpcEndOrdered, kmpcOrdered, staticInit, W4, W4U, W8, W8U,
 } from './loops.js';
 import {
-  kmpcEndSerializedParallel, kmpcForkCall, kmpcGlobalThreadNum, kmpcPushNumThreads, kmpcPushProcBind, kmpcSerializedParallel,
+  kmpcEndSerializedParallel, kmpcForkCall, kmpcGlobalThreadNum, kmpcPushNumThreads, kmpcSerializedParallel,
 } from './parallel.js';
+import * as a from './affinity.js';
 import * as q from './queries.js';
 import { faasmSmReduce } from './snapshot.js';
 import * as s from './sync.js';
@@ -26,7 +27,7 @@ export const table = importTable<H>('@faasm/openmp', {
     __kmpc_serialized_parallel: fn([I, I], null, kmpcSerializedParallel),
     __kmpc_end_serialized_parallel: fn([I, I], null, kmpcEndSerializedParallel),
     __kmpc_push_num_threads: fn([I, I, I], null, kmpcPushNumThreads),
-    __kmpc_push_proc_bind: fn([I, I, I], null, kmpcPushProcBind),
+    __kmpc_push_proc_bind: fn([I, I, I], null, a.kmpcPushProcBind),
     __kmpc_global_thread_num: fn([I], I, kmpcGlobalThreadNum),
 
     // Synchronisation (sync.ts)
@@ -118,6 +119,13 @@ export const table = importTable<H>('@faasm/openmp', {
     omp_get_team_num: fn([], I, q.ompGetTeamNum),
     omp_is_initial_device: fn([], I, q.ompIsInitialDevice),
     omp_get_initial_device: fn([], I, q.ompGetInitialDevice),
+    omp_get_proc_bind: fn([], I, a.ompGetProcBind),
+    omp_get_num_places: fn([], I, a.ompGetNumPlaces),
+    omp_get_place_num_procs: fn([I], I, a.ompGetPlaceNumProcs),
+    omp_get_place_proc_ids: fn([I, I], null, a.ompGetPlaceProcIds),
+    omp_get_place_num: fn([], I, a.ompGetPlaceNum),
+    omp_get_partition_num_places: fn([], I, a.ompGetPartitionNumPlaces),
+    omp_get_partition_place_nums: fn([I], null, a.ompGetPartitionPlaceNums),
     omp_get_wtime: fn([], 'f64', q.ompGetWtime),
     omp_get_wtick: fn([], 'f64', q.ompGetWtick),
     omp_init_lock: fn([I], null, s.ompInitLock),

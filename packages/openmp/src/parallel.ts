@@ -1,5 +1,7 @@
 import { GuestTrap, type FaasletHost } from '@faasm/abi';
 import { Global, MAX_SLOTS, Slot, SLOT_WORDS, Team, TEAM_WORDS } from '@faasm/threads';
+import { forkPlaces, joinPlaces, workerPlaces } from './affinity.js';
+import { makeInvoker, MAX_FIXED_ARGS } from './invoke.js';
 import { forkSnapshot } from './snapshot.js';
 import { initialFrame, ompOf, type Frame, type OmpThread, type ReusableFrame } from './state.js';
 
@@ -22,37 +24,50 @@ function cellsOf(host: FaasletHost, st: OmpThread): number {
 
 /**
  * Calls the outlined region `void microtask(i32* gtid, i32* btid, shared...)` as thread
- * `n` with the first `argc` of `args`.
+ * `n` with the first `argc` of `args`, through this thread's trampoline (invoke.ts).
  */
 export function callMicrotask(
-  host: FaasletHost, cells: number, n: number, microtask: number, args: readonly number[], argc: number = args.length,
+  host: FaasletHost, st: OmpThread, cells: number, n: number, microtask: number, args: readonly number[], argc: number = args.length,
 ): void {
   host.memory.setI32(cells, n);
   host.memory.setI32(cells + 4, n);
-  // Fixed arities for the common cases: no rest-argument array per call.
-  const f = host.exports.tableFunction(microtask);
-  switch (argc) {
-    case 0: f(cells, cells + 4); return;
-    case 1: f(cells, cells + 4, args[0]); return;
-    case 2: f(cells, cells + 4, args[0], args[1]); return;
-    case 3: f(cells, cells + 4, args[0], args[1], args[2]); return;
-    default: f(cells, cells + 4, ...args.slice(0, argc));
+  // A bad index or a null entry fails as before, with its message (checked once per region).
+  if (microtask !== st.checkedMicrotask) {
+    host.exports.tableFunction(microtask);
+    st.checkedMicrotask = microtask;
   }
+  const invoke = (st.invoker ??= makeInvoker(host));
+  // Fixed arities for the common cases: no rest-argument array per call.
+  if (invoke && argc <= MAX_FIXED_ARGS) {
+    const btid = cells + 4;
+    switch (argc) {
+      case 0: invoke[0]!(microtask, cells, btid); return;
+      case 1: invoke[1]!(microtask, cells, btid, args[0]!); return;
+      case 2: invoke[2]!(microtask, cells, btid, args[0]!, args[1]!); return;
+      case 3: invoke[3]!(microtask, cells, btid, args[0]!, args[1]!, args[2]!); return;
+      case 4: invoke[4]!(microtask, cells, btid, args[0]!, args[1]!, args[2]!, args[3]!); return;
+      case 5: invoke[5]!(microtask, cells, btid, args[0]!, args[1]!, args[2]!, args[3]!, args[4]!); return;
+      default: invoke[6]!(microtask, cells, btid, args[0]!, args[1]!, args[2]!, args[3]!, args[4]!, args[5]!); return;
+    }
+  }
+  host.exports.tableFunction(microtask)(cells, cells + 4, ...args.slice(0, argc));
 }
 
 function child(parent: Frame, fields: Pick<Frame, 'mode' | 'team' | 'threadNum' | 'size' | 'snapshot'>, active: boolean): Frame {
+  // The same property order as initialFrame: one object shape for every frame, so the
+  // queries that read st.frame stay monomorphic.
   return {
     mode: fields.mode,
     team: fields.team,
     threadNum: fields.threadNum,
     size: fields.size,
-    snapshot: fields.snapshot,
     level: parent.level + 1,
     activeLevel: parent.activeLevel + (active ? 1 : 0),
     parent,
     singles: 0,
     loops: 0,
     loop: undefined,
+    snapshot: fields.snapshot,
   };
 }
 
@@ -69,14 +84,16 @@ export function kmpcForkCall(host: FaasletHost, _loc: number, argc: number, micr
   // No array for the common argc 0 (the pointer is still bounds-checked, as u32s would).
   const args = argc === 0 && host.memory.check(argsPtr, 0) >= 0 ? NO_ARGS : host.memory.u32s(argsPtr, argc);
   const requested = st.pushed > 0 ? st.pushed : st.nthreads;
+  const pushedBind = st.pushedBind;
   st.pushed = 0;
+  st.pushedBind = -1;
   const parent = st.frame;
   const size = Math.max(1, Math.min(requested, MAX_SLOTS + 1));
   const cells = cellsOf(host, st);
   if (size === 1 || parent.activeLevel >= 1 || parent.mode === 'snapshot') {
     st.frame = child(parent, { mode: 'serial', team: -1, threadNum: 0, size: 1, snapshot: undefined }, false);
     try {
-      callMicrotask(host, cells, 0, microtask, args);
+      callMicrotask(host, st, cells, 0, microtask, args);
     } finally {
       st.frame = parent;
     }
@@ -87,6 +104,9 @@ export function kmpcForkCall(host: FaasletHost, _loc: number, argc: number, micr
     return;
   }
   const team = rt.claimTeam(FORK, size, microtask, args, st, parent.level + 1);
+  // Affinity costs one comparison unless OMP_PROC_BIND/OMP_PLACES ask for binding.
+  const bound = st.bind[0] !== 0 && forkPlaces(host, st, pushedBind, team, size, parent.level, st.forkSaved) !== 0;
+  if (st.blocktimeUs > 0) rt.shared.teams[team * TEAM_WORDS + Team.BLOCKTIME_US] = st.blocktimeUs;
   st.frame = teamFrame(st.forkFrame, parent, team, 0, size, parent.level + 1);
   st.forkCells = cells;
   st.forkMicrotask = microtask;
@@ -96,6 +116,7 @@ export function kmpcForkCall(host: FaasletHost, _loc: number, argc: number, micr
   } finally {
     st.frame = parent;
     st.forkArgs = NO_ARGS;
+    if (bound) joinPlaces(st, st.forkSaved);
   }
 }
 
@@ -110,7 +131,7 @@ function forkInSnapshots(
   forkSnapshot(host, st, size, (frameFor, n) => {
     st.frame = child(parent, frameFor, true);
     try {
-      callMicrotask(host, cells, n, microtask, args);
+      callMicrotask(host, st, cells, n, microtask, args);
     } finally {
       st.frame = parent;
     }
@@ -119,7 +140,7 @@ function forkInSnapshots(
 
 /** Thread 0's part of a team region (the fork's arguments are in `st`). */
 function runMaster(st: OmpThread): void {
-  callMicrotask(st.runtime.host, st.forkCells, 0, st.forkMicrotask, st.forkArgs);
+  callMicrotask(st.runtime.host, st, st.forkCells, 0, st.forkMicrotask, st.forkArgs);
 }
 
 /** Rewrites a reused frame as thread `threadNum` of a team region (an active level). */
@@ -165,9 +186,11 @@ export function runTeamThread(host: FaasletHost, slot: number): void {
   base.loops = 0;
   base.loop = undefined;
   // A team's threads are at active level 1 (nested regions run serialised).
-  st.frame = teamFrame(st.jobFrame, base, team, n, t[at + Team.SIZE]!, t[at + Team.LEVEL]!);
+  const size = t[at + Team.SIZE]!;
+  if (t[at + Team.PROC_BIND] !== 0 || st.place >= 0) workerPlaces(st, team, size, n);
+  st.frame = teamFrame(st.jobFrame, base, team, n, size, t[at + Team.LEVEL]!);
   try {
-    callMicrotask(host, slots[slot * SLOT_WORDS + Slot.CELLS]!, n, t[at + Team.MICROTASK]!, args, argc);
+    callMicrotask(host, st, slots[slot * SLOT_WORDS + Slot.CELLS]!, n, t[at + Team.MICROTASK]!, args, argc);
   } finally {
     st.frame = base;
   }
@@ -190,9 +213,6 @@ export function kmpcEndSerializedParallel(host: FaasletHost, _loc: number, _gtid
 export function kmpcPushNumThreads(host: FaasletHost, _loc: number, _gtid: number, n: number): void {
   ompOf(host).pushed = n > 0 ? n : 0;
 }
-
-/** void __kmpc_push_proc_bind(ident_t *loc, kmp_int32 gtid, int bind): accepted, no affinity. */
-export function kmpcPushProcBind(_host: FaasletHost, _loc: number, _gtid: number, _bind: number): void {}
 
 /** kmp_int32 __kmpc_global_thread_num(ident_t *loc): unique per OS thread (main 0, workers 1..). */
 export function kmpcGlobalThreadNum(host: FaasletHost, _loc: number): number {

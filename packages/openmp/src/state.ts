@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { ServiceKey, lifecycleOf, type FaasletHost } from '@faasm/abi';
 import { threadsOf, type ThreadRuntime } from '@faasm/threads';
+import { parseProcBind, unbindCaller, type Placement } from './affinity.js';
+import type { Invoker } from './invoke.js';
 import type { SnapshotRegion } from './snapshot.js';
 
 /** How a parallel region's threads run. */
@@ -78,6 +80,27 @@ export interface OmpThread {
   forkArgs: readonly number[];
   /** A worker's shared-variable list, refilled for each job. */
   jobArgs: number[];
+  /** This thread's microtask trampoline (made on first use; undefined: no exported table). */
+  invoker: Invoker | undefined;
+  /** The last microtask index whose table entry was checked. */
+  checkedMicrotask: number;
+  /** KMP_BLOCKTIME / OMP_WAIT_POLICY in µs (0: not set). */
+  blocktimeUs: number;
+  /** bind-var: one omp_proc_bind_t per nesting level (OMP_PROC_BIND). */
+  bind: readonly number[];
+  /** proc_bind clause for the next fork (-1 = none). */
+  pushedBind: number;
+  /** The place this thread is bound to (-1: not bound) and its place partition. */
+  place: number;
+  partStart: number;
+  partCount: number;
+  /** The place list as this thread last read it (OMP_PLACES text and table generation). */
+  places: readonly (readonly number[])[];
+  placesText: string | undefined;
+  placesGen: number;
+  /** Scratch placements: thread 0's before a fork (restored at the join), a worker's team's. */
+  forkSaved: Placement;
+  teamFrom: Placement;
 }
 
 export const OMP = new ServiceKey<OmpThread>('@faasm/openmp thread');
@@ -90,6 +113,28 @@ export function initialFrame(): ReusableFrame {
 export function defaultThreads(env: Readonly<Record<string, string>>): number {
   const value = Number.parseInt((env['OMP_NUM_THREADS'] ?? '').split(',')[0] ?? '', 10);
   return Number.isInteger(value) && value > 0 ? value : availableParallelism();
+}
+
+/** libomp's default KMP_BLOCKTIME (200 ms), in µs. */
+export const LIBOMP_BLOCKTIME_US = 200_000;
+/** The longest spin we honour ("infinite" included): 1 s. */
+const MAX_BLOCKTIME_US = 1_000_000;
+
+/**
+ * KMP_BLOCKTIME ("<n>", "<n>ms", "<n>us" or "infinite") or OMP_WAIT_POLICY (active:
+ * infinite, passive: 0) → how long a team's threads spin before they sleep, in µs,
+ * as libomp reads them; 0 when neither is set (the runtime's default). A blocktime of
+ * 0 (sleep at once) is 1 µs here, since 0 means "unset" in the team block.
+ */
+export function defaultBlocktime(env: Readonly<Record<string, string>>): number {
+  const text = (env['KMP_BLOCKTIME'] ?? '').trim().toLowerCase();
+  const m = /^(\d+)\s*(ms|us)?$/.exec(text);
+  if (text === 'infinite' || text === 'infinity') return MAX_BLOCKTIME_US;
+  if (m) return Math.max(1, Math.min(MAX_BLOCKTIME_US, Number(m[1]) * (m[2] === 'us' ? 1 : 1000)));
+  const policy = (env['OMP_WAIT_POLICY'] ?? '').trim().toLowerCase();
+  if (policy === 'active') return MAX_BLOCKTIME_US;
+  if (policy === 'passive') return 1;
+  return 0;
 }
 
 /** OMP_SCHEDULE ("kind[,chunk]") → run-sched-var, default static. */
@@ -111,6 +156,10 @@ function resetIcvs(state: OmpThread, env: Readonly<Record<string, string>>): voi
   state.schedKind = sched.kind;
   state.schedChunk = sched.chunk;
   state.defaultDevice = 0;
+  state.blocktimeUs = defaultBlocktime(env);
+  state.bind = parseProcBind(env);
+  state.pushedBind = -1;
+  state.place = -1;
 }
 
 /** This thread's OpenMP state (created on first use, ICVs reset before every call). */
@@ -121,6 +170,8 @@ export function ompOf(host: FaasletHost): OmpThread {
       runtime: threadsOf(host), frame: initialFrame(), nthreads: 1, pushed: 0, dynamic: false,
       maxActiveLevels: 1, schedKind: 1, schedChunk: 0, defaultDevice: 0, cells: 0, cellsEpoch: -1,
       forkFrame: initialFrame(), jobFrame: initialFrame(), forkCells: 0, forkMicrotask: 0, forkArgs: [], jobArgs: [],
+      invoker: undefined, checkedMicrotask: -1, blocktimeUs: 0, bind: [], pushedBind: -1, place: -1, partStart: 0, partCount: 0, places: [], placesText: undefined, placesGen: 0,
+      forkSaved: { place: -1, partStart: 0, partCount: 0 }, teamFrom: { place: -1, partStart: 0, partCount: 0 },
     };
     resetIcvs(created, host.message.env);
     host.services.provide(OMP, created);
@@ -131,6 +182,7 @@ export function ompOf(host: FaasletHost): OmpThread {
           created.frame = initialFrame();
           resetIcvs(created, host.message.env);
         },
+        afterCall: () => unbindCaller(created),
       });
     }
     state = created;

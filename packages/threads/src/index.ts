@@ -2,11 +2,12 @@ export { ensureNoLiftoff } from './flags.js';
 export { memoryImportOf, createGuestMemory, DEFAULT_MAX_PAGES, type MemoryImport } from './memory.js';
 export { SharedState, type SharedBlocks, type MessageArea } from './shared.js';
 export {
-  waitWhileEqual, waitAnnounced, notifyAnnounced, spinWhileEqual, spinWhileEqualAwake, spinBudget, waitUntil, lockWord, tryLockWord,
+  waitWhileEqual, waitAnnounced, notifyAnnounced, spinWhileEqual, spinWhileEqualAwake, spinBudget, teamSpinBudget, waitUntil, lockWord, tryLockWord,
   unlockWord, WaitAborted, SPINS, BLOCKTIME_MS, WAKE_GRACE_MS,
 } from './sync.js';
 export { ThreadFailure, describeFailure, failureError, type FailureRecord } from './errors.js';
 export * from './layout.js';
+export { ThreadAffinity, PLACE_WORDS, publishPlaces, readPlaces, placesGeneration } from './affinity.js';
 export { threadsOf, prepareThreads, takeThreadError, shutdownThreads } from './setup.js';
 export {
   ThreadRuntime,

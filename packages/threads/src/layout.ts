@@ -24,6 +24,7 @@ export const Slot = {
   TLS_ALLOC: 14,
   SLEEPING: 15, // 1 while the worker sleeps on GEN: a dispatcher notifies only then
   STARTED: 16, // the GEN of the last job the worker picked up (a fork's join watches it)
+  OS_TID: 17, // the worker's OS thread id (gettid) once booted, 0 without @faasm/native
 } as const;
 
 export const SlotState = { FREE: 0, IDLE: 1, BUSY: 2 } as const;
@@ -62,7 +63,20 @@ export const Team = {
   BAR_WAITERS: 41,
   /** 1 while the forking thread is at the join (spinning or asleep), until it saw every thread finish. */
   JOINING: 42,
-  ARGS: 48,
+  /** The region's affinity policy (omp_proc_bind_t; 0: threads are not bound) and thread 0's place. */
+  PROC_BIND: 43,
+  PLACE: 44,
+  /** Thread 0's place partition before the region: first place and count (modulo the place count). */
+  PART_START: 45,
+  PART_COUNT: 46,
+  /** bind-var of the team's threads (OMP_PROC_BIND's next list item). */
+  BIND_NEXT: 47,
+  /**
+   * How long the team's threads spin before they sleep (barrier, join, the next fork),
+   * in µs; 0: the runtime's default (BLOCKTIME_MS, or the wake grace when oversubscribed).
+   */
+  BLOCKTIME_US: 48,
+  ARGS: 56,
 } as const;
 
 /** pthread entries: one per thread created and not yet joined or finished detached. */

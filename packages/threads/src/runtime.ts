@@ -6,8 +6,9 @@ import {
   DISPATCH_RING, FailureKind, Global, JobKind, MAX_SHARED_ARGS, MAX_SLOTS, MAX_TEAMS, PThread,
   PTHREAD_WORDS, PThreadState, Slot, SLOT_WORDS, SlotState, Team, TEAM_WORDS,
 } from './layout.js';
+import { ThreadAffinity } from './affinity.js';
 import { SharedState, type SharedBlocks } from './shared.js';
-import { CLOCK_EVERY, notifyAnnounced, spinBudget, spinWhileEqualAwake, WAKE_GRACE_MS, WaitAborted, waitAnnounced } from './sync.js';
+import { CLOCK_EVERY, notifyAnnounced, spinWhileEqualAwake, teamSpinBudget, WAKE_GRACE_MS, WaitAborted, waitAnnounced } from './sync.js';
 
 /** What workers need to build a thread instance like the main one. */
 export interface ThreadsSetup {
@@ -33,6 +34,8 @@ export interface WorkerData {
   readonly slot: number;
   /** The slot's job generation when the worker was spawned (jobs after it are new). */
   readonly seen: number;
+  /** The Faaslet's unbound CPU mask (a worker spawned by a bound thread inherits its binding). */
+  readonly cpus: readonly number[] | undefined;
 }
 
 export const DEFAULT_STACK_SIZE = 1024 * 1024;
@@ -54,6 +57,8 @@ export class ThreadRuntime {
   readonly host: FaasletHost;
   /** This thread's worker slot, or -1 on the main instance's thread. */
   readonly slot: number;
+  /** This OS thread's CPU binding (OpenMP places). */
+  readonly affinity: ThreadAffinity;
   setup: (ThreadsSetup & { packages: readonly string[] }) | undefined;
   readonly #runners = new Map<number, JobRunner>();
   readonly #workers: Worker[] = [];
@@ -71,10 +76,11 @@ export class ThreadRuntime {
    */
   #spareSlots: number[] | undefined = [];
 
-  constructor(host: FaasletHost, options: { shared?: SharedState; slot?: number } = {}) {
+  constructor(host: FaasletHost, options: { shared?: SharedState; slot?: number; cpus?: readonly number[] | undefined } = {}) {
     this.host = host;
     this.shared = options.shared ?? new SharedState();
     this.slot = options.slot ?? -1;
+    this.affinity = new ThreadAffinity(options.cpus);
   }
 
   get isWorker(): boolean {
@@ -160,6 +166,7 @@ export class ThreadRuntime {
       stackSize: setup.stackSize ?? DEFAULT_STACK_SIZE,
       slot,
       seen,
+      cpus: this.affinity.native ? this.affinity.allowed() : undefined,
     };
     const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: data, execArgv: workerExecArgv() });
     worker.unref();
@@ -290,6 +297,7 @@ export class ThreadRuntime {
       }
     }
     const workers = this.#workers.splice(0);
+    this.affinity.unbind();
     await Promise.all(workers.map((w) => w.terminate()));
   }
 
@@ -392,7 +400,8 @@ export class ThreadRuntime {
     }
     // Spin first (until a teammate has stayed asleep from an earlier wait for the wake
     // grace) without making the abort check (a closure) on the fast path.
-    if (spinWhileEqualAwake(t, at + Team.BAR_GEN, gen, t, at + Team.BAR_WAITERS, spinBudget(size)) !== gen) return;
+    const budget = teamSpinBudget(size, t[at + Team.BLOCKTIME_US]!);
+    if (spinWhileEqualAwake(t, at + Team.BAR_GEN, gen, t, at + Team.BAR_WAITERS, budget) !== gen) return;
     waitAnnounced(t, at + Team.BAR_GEN, gen, at + Team.BAR_WAITERS, this.teamAbort(team), 0);
   }
 
@@ -451,7 +460,8 @@ export class ThreadRuntime {
     }
     if (masterError !== undefined && !(masterError instanceof WaitAborted)) this.failTeam(team, describeFailure(masterError));
     Atomics.store(t, at + Team.JOINING, 1);
-    if (this.#spinUntilJoined(at, started, claimed, spinBudget(size)) < started) this.#sleepUntilJoined(where, team, started, claimed);
+    const budget = teamSpinBudget(size, t[at + Team.BLOCKTIME_US]!);
+    if (this.#spinUntilJoined(at, started, claimed, budget) < started) this.#sleepUntilJoined(where, team, started, claimed);
     Atomics.store(t, at + Team.JOINING, 0);
     this.#spareSlots = spare;
     const failed = Atomics.load(t, at + Team.ERROR) === 2;

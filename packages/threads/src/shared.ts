@@ -1,3 +1,4 @@
+import { PLACE_WORDS } from './affinity.js';
 import {
   GLOBAL_WORDS, KEY_WORDS, MAX_KEYS, MAX_PTHREADS, MAX_SLOTS, MAX_TEAMS, MESSAGE_BYTES,
   PTHREAD_WORDS, SLOT_WORDS, TEAM_WORDS,
@@ -11,6 +12,8 @@ export interface SharedBlocks {
   readonly pthreads: SharedArrayBuffer;
   readonly keys: SharedArrayBuffer;
   readonly text: SharedArrayBuffer;
+  /** The OpenMP place list (see affinity.ts). */
+  readonly places: SharedArrayBuffer;
 }
 
 /** Where an error message is kept: a team, a pthread entry, or the orphan area. */
@@ -29,6 +32,7 @@ export class SharedState {
   readonly pthreads: Int32Array;
   readonly keys: Int32Array;
   readonly text: Uint8Array;
+  readonly places: Int32Array;
 
   constructor(blocks?: SharedBlocks) {
     this.blocks = blocks ?? {
@@ -39,6 +43,7 @@ export class SharedState {
       keys: new SharedArrayBuffer(MAX_KEYS * KEY_WORDS * 4),
       // each message: a u32 length then the UTF-8 bytes
       text: new SharedArrayBuffer((MAX_TEAMS + MAX_PTHREADS + 1) * MESSAGE_BYTES),
+      places: new SharedArrayBuffer(PLACE_WORDS * 4),
     };
     this.global = new Int32Array(this.blocks.global);
     this.slots = new Int32Array(this.blocks.slots);
@@ -47,6 +52,7 @@ export class SharedState {
     this.pthreads = new Int32Array(this.blocks.pthreads);
     this.keys = new Int32Array(this.blocks.keys);
     this.text = new Uint8Array(this.blocks.text);
+    this.places = new Int32Array(this.blocks.places);
   }
 
   #offset(area: MessageArea): number {

@@ -65,6 +65,15 @@ export function spinBudget(size: number): number {
 }
 
 /**
+ * The spin budget of a team whose block sets `blocktimeUs` (its BLOCKTIME_US word; 0:
+ * spinBudget's default). An oversubscribed team keeps the wake grace whatever it asks.
+ */
+export function teamSpinBudget(size: number, blocktimeUs: number): number {
+  if (blocktimeUs <= 0 || size > CORES) return spinBudget(size);
+  return blocktimeUs / 1000;
+}
+
+/**
  * Spins until `view[index] !== value` (returns it), for at most `budgetMs`; gives up
  * early (returns `value`) once the thread it waits for has stayed unresponsive for
  * WAKE_GRACE_MS: `asleep[asleepIndex] !== 0` (a sleeper count of waitAnnounced, or a

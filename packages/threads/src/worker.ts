@@ -15,13 +15,13 @@ const { attachInstance, compose, createHost, lifecycleOf, loadPackages } = await
 const { FailureKind, JobKind, PThread, PTHREAD_WORDS, PThreadState, Slot, SLOT_WORDS, SlotState, Team, TEAM_WORDS } = await import('./layout.js');
 const { SharedState } = await import('./shared.js');
 const { THREADS, ThreadRuntime } = await import('./runtime.js');
-const { BLOCKTIME_MS, notifyAnnounced, spinBudget, spinWhileEqualAwake, waitAnnounced } = await import('./sync.js');
+const { BLOCKTIME_MS, notifyAnnounced, spinWhileEqualAwake, teamSpinBudget, waitAnnounced } = await import('./sync.js');
 
 type Data = import('./runtime.js').WorkerData;
 const data = workerData as Data;
 const shared = new SharedState(data.blocks);
 const host = createHost({ message: data.message });
-const runtime = new ThreadRuntime(host, { shared, slot: data.slot });
+const runtime = new ThreadRuntime(host, { shared, slot: data.slot, cpus: data.cpus });
 runtime.setup = { module: data.module, packages: data.packages, options: data.options, stackSize: data.stackSize };
 host.services.provide(THREADS, runtime);
 
@@ -48,6 +48,10 @@ try {
 
 const slots = shared.slots;
 const at = data.slot * SLOT_WORDS;
+if (runtime.affinity.native) {
+  runtime.affinity.reset();
+  Atomics.store(slots, at + Slot.OS_TID, runtime.affinity.osThreadId());
+}
 Atomics.store(slots, at + Slot.READY, 1);
 
 /** Signals the thread waiting for this job (fork join or pthread_join). */
@@ -81,7 +85,7 @@ let run: import('./runtime.js').JobRunner | undefined;
 // while that team's forking thread, at the join, has not even seen this thread finish
 // (asleep, or queued behind this thread on its CPU: see spinWhileEqualAwake).
 let joiner = -1;
-// How long to spin for the next job (spinBudget of the last OpenMP team).
+// How long to spin for the next job (the spin budget of the last OpenMP team).
 let budget = BLOCKTIME_MS;
 // The last OpenMP job's forking thread was asleep at the join when this worker finished.
 let joinerAsleep = false;
@@ -94,6 +98,7 @@ for (;;) {
   const target = slots[at + Slot.TARGET]!;
   // Read now: the team block is released (and may be reused) once the join saw us finish.
   const size = kind === JobKind.OPENMP ? shared.teams[target * TEAM_WORDS + Team.SIZE]! : 1;
+  const blocktimeUs = kind === JobKind.OPENMP ? shared.teams[target * TEAM_WORDS + Team.BLOCKTIME_US]! : 0;
   try {
     if (bootError !== undefined) throw bootError;
     stackPointer!.value = slots[at + Slot.STACK_TOP]!;
@@ -106,6 +111,8 @@ for (;;) {
       initTls(tls);
       appliedEpoch = epoch;
     }
+    // A pthread runs unbound (OpenMP places bind a worker for its team regions only).
+    if (kind === JobKind.PTHREAD && runtime.affinity.bound) runtime.affinity.unbind();
     if (kind !== runKind || !run) {
       run = runtime.runner(kind);
       runKind = kind;
@@ -118,11 +125,12 @@ for (;;) {
   Atomics.store(slots, at + Slot.STATE, SlotState.IDLE);
   complete(kind, target);
   joiner = kind === JobKind.OPENMP ? target * TEAM_WORDS + Team.JOINING : -1;
-  budget = spinBudget(size);
+  budget = teamSpinBudget(size, blocktimeUs);
   // Its forking thread gave up spinning at the join: waking it takes about as long as
   // the wake grace its next join spins for this worker, so the worker sleeps at once
   // rather than hold a CPU that thread may be queued for (both packed on one CPU).
   joinerAsleep = kind === JobKind.OPENMP && Atomics.load(shared.teams, target * TEAM_WORDS + Team.JOIN_WAITERS) !== 0;
 }
+Atomics.store(slots, at + Slot.OS_TID, 0);
 Atomics.store(slots, at + Slot.STATE, SlotState.FREE);
 Atomics.store(slots, at + Slot.READY, 0);

@@ -18,6 +18,15 @@ typedef enum omp_sched_t {
   omp_sched_monotonic = (int)0x80000000
 } omp_sched_t;
 
+typedef enum omp_proc_bind_t {
+  omp_proc_bind_false = 0,
+  omp_proc_bind_true = 1,
+  omp_proc_bind_primary = 2,
+  omp_proc_bind_master = omp_proc_bind_primary,
+  omp_proc_bind_close = 3,
+  omp_proc_bind_spread = 4
+} omp_proc_bind_t;
+
 /* word 0: 0 free, 1 held, 2 held with waiters. */
 typedef struct omp_lock_t { int _lock; int _pad; } omp_lock_t;
 /* word 0 lock, word 1 owner thread + 1, word 2 nesting depth. */
@@ -52,6 +61,15 @@ int omp_get_num_teams(void);
 int omp_get_team_num(void);
 int omp_is_initial_device(void);
 int omp_get_initial_device(void);
+
+/* Thread affinity (OMP_PROC_BIND, OMP_PLACES, the proc_bind clause). */
+omp_proc_bind_t omp_get_proc_bind(void);
+int omp_get_num_places(void);
+int omp_get_place_num_procs(int place_num);
+void omp_get_place_proc_ids(int place_num, int *ids);
+int omp_get_place_num(void);
+int omp_get_partition_num_places(void);
+void omp_get_partition_place_nums(int *place_nums);
 
 /* Locks. */
 void omp_init_lock(omp_lock_t *lock);
