@@ -167,10 +167,16 @@ export class FdTable {
   /** The preopen root index the description's path is relative to. */
   descRoot(d: number): number { return this.i32[d + D.ROOT]!; }
 
+  /**
+   * Claims the first free slot of a region (its `field` 0 → 1). A plain read skips the
+   * slots in use (stdio and the preopens at least) without an atomic operation each; the
+   * compare-exchange still decides, so two threads never claim the same slot.
+   */
   #claim(at: number, field: number): number {
+    const i = this.i32;
     for (let k = 0; k < MAX_FDS; k++) {
-      const s = at + k * SLOT_INTS;
-      if (Atomics.compareExchange(this.i32, s + field, 0, 1) === 0) return k;
+      const s = at + k * SLOT_INTS + field;
+      if (i[s] === 0 && Atomics.compareExchange(i, s, 0, 1) === 0) return k;
     }
     return -1;
   }
@@ -229,9 +235,12 @@ export class FdTable {
     return fd;
   }
 
+  /** The lowest free fd at or above minFd, claimed (plain reads skip the fds in use, as in #claim). */
   #claimFd(minFd: number): number {
+    const i = this.i32;
     for (let fd = minFd; fd < MAX_FDS; fd++) {
-      if (Atomics.compareExchange(this.i32, FDS_AT + fd * SLOT_INTS + F.USED, 0, 1) === 0) return fd;
+      const s = FDS_AT + fd * SLOT_INTS + F.USED;
+      if (i[s] === 0 && Atomics.compareExchange(i, s, 0, 1) === 0) return fd;
     }
     return -1;
   }
