@@ -68,7 +68,7 @@ export function link(importObject: ImportObject, host: FaasletHost, options: Was
   }
   let t: FdTable;
   if (handle) {
-    t = new FdTable(handle, backend);
+    t = new FdTable(handle, backend, true);
   } else {
     handle = { buffer: FdTable.allocate(), preopens: preopensFor(backend, options), fs: backend.kind };
     t = new FdTable(handle, backend);
