@@ -58,10 +58,16 @@ export interface FsBackend {
  */
 export const NOT_TAKEN = -0x10001;
 
+/** FastPaths readv/writev results below this are not errnos: take the portable path (NOT_TAKEN). */
+export const NOT_AN_ERRNO = -4095;
+
 /**
  * Race-free sandboxed opens and vectored I/O straight from guest memory (NodeFs on
- * Linux with @faasm/native). Results are a handle or byte count, a negated WASI errno,
- * or NOT_TAKEN; nothing throws and nothing allocates on success.
+ * Linux with @faasm/native). openBeneath's results are a handle, a negated WASI errno,
+ * or NOT_TAKEN; readv/writev are the backend's own system calls (no layer between the
+ * guest and the kernel): a byte count, a negated errno in the backend's numbering
+ * (`errno` maps it to WASI's), or a value below NOT_AN_ERRNO (take the portable path).
+ * Nothing throws and nothing allocates on success.
  */
 export interface FastPaths {
   /**
@@ -80,6 +86,8 @@ export interface FastPaths {
   readv(handle: number, memory: Uint8Array, iovs: number, count: number, position: number, resultPtr: number): number;
   /** writev / pwritev, as readv. */
   writev(handle: number, memory: Uint8Array, iovs: number, count: number, position: number, resultPtr: number): number;
+  /** The WASI errno of a (positive) errno readv/writev returned negated. */
+  errno(hostErrno: number): number;
 }
 
 export interface FileStat {

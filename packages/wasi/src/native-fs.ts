@@ -56,8 +56,11 @@ export function nativeFastPaths(native: NativeSyscalls): FastPaths | undefined {
   return {
     openBeneath: (dir, memory, ptr, len, bits) =>
       fastResult(native.openBeneathIn(dir, memory, ptr, len, OPEN_FLAGS[bits & (OPEN_BITS_COUNT - 1)]!, 0o666, BENEATH)),
-    readv: (handle, memory, iovs, count, position, resultPtr) => fastResult(native.readv(handle, memory, iovs, count, position, resultPtr)),
-    writev: (handle, memory, iovs, count, position, resultPtr) => fastResult(native.writev(handle, memory, iovs, count, position, resultPtr)),
+    // The native calls themselves: fd_read/fd_write call straight into C. Their
+    // OUT_OF_BOUNDS and NOT_TAKEN lie below NOT_AN_ERRNO.
+    readv: native.readv,
+    writev: native.writev,
+    errno: (hostErrno) => WASI_ERRNO[hostErrno] ?? Errno.IO,
   };
 }
 

@@ -107,11 +107,18 @@ export function pathOpen(
   base: bigint, inheriting: bigint, fdflags: number, openedPtr: number,
 ): number {
   w.memory.check(openedPtr, 4);
+  // Small on purpose: V8 inlines the quick path into the import's wrapper.
   const fast = w.fast;
-  if (fast !== undefined) {
-    const quick = quickOpen(w, fast, fd, dirflags, pathPtr, pathLen, oflags, base, inheriting, fdflags, openedPtr);
-    if (quick !== NOT_TAKEN) return quick;
-  }
+  const quick = fast === undefined ? NOT_TAKEN : quickOpen(w, fast, fd, dirflags, pathPtr, pathLen, oflags, base, inheriting, fdflags, openedPtr);
+  return quick !== NOT_TAKEN ? quick : openPortable(w, fd, dirflags, pathPtr, pathLen, oflags, base, inheriting, fdflags, openedPtr);
+}
+
+/** path_open's full path: every check in the witx order, the kernel's or the walk's resolution. */
+function openPortable(
+  w: WasiHost, fd: number, dirflags: number, pathPtr: number, pathLen: number, oflags: number,
+  base: bigint, inheriting: bigint, fdflags: number, openedPtr: number,
+): number {
+  const fast = w.fast;
   try {
     checkGuestPath(w, pathPtr, pathLen);
     const s = slotWith(w, fd, Rights.PATH_OPEN);
