@@ -32,11 +32,23 @@
 #define MAX_IOVS 1024
 #define MAX_PATH_BYTES 4096
 
-static napi_value number(napi_env env, double value) {
+/** A result that fits an int32 (an fd, a count, -errno) as a small integer: no heap number. */
+static napi_value integer(napi_env env, long value) {
   napi_value out;
-  napi_create_double(env, value, &out);
+  if (value >= INT32_MIN && value <= INT32_MAX) napi_create_int32(env, (int32_t)value, &out);
+  else napi_create_double(env, (double)value, &out);
   return out;
 }
+
+#ifdef __linux__
+// The hot calls go straight to the kernel: glibc's wrappers make read, write and close
+// pthread cancellation points, which in a multi-threaded process (Node always is) costs
+// two atomic updates of the thread's cancel state around every call. Nothing here is
+// ever cancelled, so the raw system calls behave the same.
+#define SYS_CALL(name, ...) syscall(SYS_##name, __VA_ARGS__)
+#else
+#define SYS_CALL(name, ...) name(__VA_ARGS__)
+#endif
 
 static int arg_i64(napi_env env, napi_value v, int64_t *out) {
   return napi_get_value_int64(env, v, out) == napi_ok;
@@ -100,9 +112,9 @@ static napi_value open_beneath(napi_env env, napi_callback_info info) {
     return type_error(env, "openBeneath(dirfd, path, flags, mode, resolve): numbers expected");
   if (napi_get_value_string_utf8(env, argv[1], path, sizeof path, &length) != napi_ok)
     return type_error(env, "openBeneath: path must be a string");
-  if (length >= MAX_PATH_BYTES) return number(env, -ENAMETOOLONG);
-  if (strlen(path) != length) return number(env, -EINVAL);
-  return number(env, (double)open_how_beneath(dirfd, path, flags, mode, resolve));
+  if (length >= MAX_PATH_BYTES) return integer(env, -ENAMETOOLONG);
+  if (strlen(path) != length) return integer(env, -EINVAL);
+  return integer(env, open_how_beneath(dirfd, path, flags, mode, resolve));
 }
 
 /**
@@ -119,14 +131,14 @@ static napi_value open_beneath_in(napi_env env, napi_callback_info info) {
       !arg_i64(env, argv[3], &length) || !arg_i64(env, argv[4], &flags) || !arg_i64(env, argv[5], &mode) ||
       !arg_i64(env, argv[6], &resolve))
     return type_error(env, "openBeneathIn(dirfd, memory: Uint8Array, pathPtr, pathLength, flags, mode, resolve): bad arguments");
-  if (ptr < 0 || length < 0 || (uint64_t)ptr + (uint64_t)length > size) return number(env, OUT_OF_BOUNDS);
-  if (length >= MAX_PATH_BYTES) return number(env, -ENAMETOOLONG);
-  if (length == 0) return number(env, -ENOENT);
+  if (ptr < 0 || length < 0 || (uint64_t)ptr + (uint64_t)length > size) return integer(env, OUT_OF_BOUNDS);
+  if (length >= MAX_PATH_BYTES) return integer(env, -ENAMETOOLONG);
+  if (length == 0) return integer(env, -ENOENT);
   char path[MAX_PATH_BYTES];
   memcpy(path, memory + ptr, (size_t)length);
-  if (memchr(path, 0, (size_t)length) != NULL) return number(env, -EINVAL);
+  if (memchr(path, 0, (size_t)length) != NULL) return integer(env, -EINVAL);
   path[length] = 0;
-  return number(env, (double)open_how_beneath(dirfd, path, flags, mode, resolve));
+  return integer(env, open_how_beneath(dirfd, path, flags, mode, resolve));
 }
 
 /** close(fd) → 0 | -errno. */
@@ -134,7 +146,7 @@ static napi_value close_fd(napi_env env, napi_callback_info info) {
   ARGS(1);
   int64_t fd;
   if (!arg_i64(env, argv[0], &fd)) return type_error(env, "close(fd): a number expected");
-  return number(env, close((int)fd) < 0 ? -errno : 0);
+  return integer(env, SYS_CALL(close, (int)fd) < 0 ? -errno : 0);
 }
 
 /**
@@ -172,23 +184,23 @@ static napi_value vector_io(napi_env env, napi_callback_info info, int writing) 
   if (!arg_i64(env, argv[0], &fd) || !arg_bytes(env, argv[1], &memory, &size) || !arg_i64(env, argv[2], &iovs) ||
       !arg_i64(env, argv[3], &count) || !arg_i64(env, argv[4], &position) || (argc > 5 && !arg_i64(env, argv[5], &result)))
     return type_error(env, "readv/writev(fd, memory: Uint8Array, iovs, count, position, resultPtr?): bad arguments");
-  if (result >= 0 && (uint64_t)result + 4 > size) return number(env, OUT_OF_BOUNDS);
+  if (result >= 0 && (uint64_t)result + 4 > size) return integer(env, OUT_OF_BOUNDS);
   struct iovec vec[MAX_IOVS];
   long n = gather(memory, size, iovs, count, vec);
-  if (n < 0) return number(env, n);
+  if (n < 0) return integer(env, n);
   ssize_t done;
   // One buffer (the common case) goes through write/read, as libuv does: the kernel then
   // copies no iovec array in.
   if (n == 1 && vec[0].iov_len > 0 && position < 0)
-    done = writing ? write((int)fd, vec[0].iov_base, vec[0].iov_len) : read((int)fd, vec[0].iov_base, vec[0].iov_len);
+    done = writing ? SYS_CALL(write, (int)fd, vec[0].iov_base, vec[0].iov_len) : SYS_CALL(read, (int)fd, vec[0].iov_base, vec[0].iov_len);
   else if (n == 1 && vec[0].iov_len > 0)
     done = writing ? pwrite((int)fd, vec[0].iov_base, vec[0].iov_len, (off_t)position)
                    : pread((int)fd, vec[0].iov_base, vec[0].iov_len, (off_t)position);
   else if (position < 0)
-    done = writing ? writev((int)fd, vec, (int)n) : readv((int)fd, vec, (int)n);
+    done = writing ? SYS_CALL(writev, (int)fd, vec, (int)n) : SYS_CALL(readv, (int)fd, vec, (int)n);
   else
     done = writing ? pwritev((int)fd, vec, (int)n, (off_t)position) : preadv((int)fd, vec, (int)n, (off_t)position);
-  if (done < 0) return number(env, -errno);
+  if (done < 0) return integer(env, -errno);
   if (result >= 0) {
     uint32_t le = (uint32_t)done;
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
@@ -196,7 +208,7 @@ static napi_value vector_io(napi_env env, napi_callback_info info, int writing) 
 #endif
     memcpy(memory + result, &le, 4);
   }
-  return number(env, (double)done);
+  return integer(env, done);
 }
 
 /** readv(fd, memory, iovs, count, position, resultPtr?) → bytes read | -errno | OUT_OF_BOUNDS | NOT_TAKEN. */
@@ -214,9 +226,9 @@ static napi_value range_io(napi_env env, napi_callback_info info, int writing) {
   if (!arg_i64(env, argv[0], &fd) || !arg_bytes(env, argv[1], &bytes, &size) || !arg_i64(env, argv[2], &offset) ||
       !arg_i64(env, argv[3], &length))
     return type_error(env, "read/write(fd, bytes: Uint8Array, offset, length): bad arguments");
-  if (offset < 0 || length < 0 || (uint64_t)offset + (uint64_t)length > size) return number(env, OUT_OF_BOUNDS);
-  ssize_t done = writing ? write((int)fd, bytes + offset, (size_t)length) : read((int)fd, bytes + offset, (size_t)length);
-  return number(env, done < 0 ? -errno : (double)done);
+  if (offset < 0 || length < 0 || (uint64_t)offset + (uint64_t)length > size) return integer(env, OUT_OF_BOUNDS);
+  ssize_t done = writing ? SYS_CALL(write, (int)fd, bytes + offset, (size_t)length) : SYS_CALL(read, (int)fd, bytes + offset, (size_t)length);
+  return integer(env, done < 0 ? -errno : done);
 }
 
 static napi_value read_range(napi_env env, napi_callback_info info) { return range_io(env, info, 0); }
@@ -228,8 +240,8 @@ static napi_value file_type(napi_env env, napi_callback_info info) {
   int64_t fd;
   if (!arg_i64(env, argv[0], &fd)) return type_error(env, "fileType(fd): a number expected");
   struct stat st;
-  if (fstat((int)fd, &st) < 0) return number(env, -errno);
-  return number(env, st.st_mode & S_IFMT);
+  if (fstat((int)fd, &st) < 0) return integer(env, -errno);
+  return integer(env, st.st_mode & S_IFMT);
 }
 
 /**
@@ -250,9 +262,9 @@ static napi_value connect_tcp(napi_env env, napi_callback_info info) {
   memset(&addr, 0, sizeof addr);
   addr.sin_family = AF_INET;
   addr.sin_port = htons((uint16_t)port);
-  if (port <= 0 || port > 65535 || inet_pton(AF_INET, host, &addr.sin_addr) != 1) return number(env, -EINVAL);
+  if (port <= 0 || port > 65535 || inet_pton(AF_INET, host, &addr.sin_addr) != 1) return integer(env, -EINVAL);
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return number(env, -errno);
+  if (fd < 0) return integer(env, -errno);
   int one = 1;
   struct timeval tv = {.tv_sec = timeout / 1000, .tv_usec = (timeout % 1000) * 1000};
   if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0 ||
@@ -260,11 +272,11 @@ static napi_value connect_tcp(napi_env env, napi_callback_info info) {
       setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
     int error = errno;
     close(fd);
-    return number(env, -error);
+    return integer(env, -error);
   }
-  return number(env, fd);
+  return integer(env, fd);
 #else
-  return number(env, -ENOSYS);
+  return integer(env, -ENOSYS);
 #endif
 }
 

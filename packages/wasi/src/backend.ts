@@ -58,10 +58,16 @@ export interface FsBackend {
  */
 export const NOT_TAKEN = -0x10001;
 
+/** FastPaths readv/writev results below this are not errnos: take the portable path (NOT_TAKEN). */
+export const NOT_AN_ERRNO = -4095;
+
 /**
  * Race-free sandboxed opens and vectored I/O straight from guest memory (NodeFs on
- * Linux with @faasm/native). Results are a handle or byte count, a negated WASI errno,
- * or NOT_TAKEN; nothing throws and nothing allocates on success.
+ * Linux with @faasm/native). openBeneath's results are a handle, a negated WASI errno,
+ * or NOT_TAKEN; readv/writev are the backend's own system calls (no layer between the
+ * guest and the kernel): a byte count, a negated errno in the backend's numbering
+ * (`errno` maps it to WASI's), or a value below NOT_AN_ERRNO (take the portable path).
+ * Nothing throws and nothing allocates on success.
  */
 export interface FastPaths {
   /**
@@ -69,8 +75,9 @@ export interface FastPaths {
    * `dirHandle`, every component (`..` and symlinks included) resolved by the kernel
    * without leaving it: -XDEV when the path would leave it (absolute paths, `..` above
    * it, absolute or escaping symlinks); a NUL in the path -INVAL, empty -NOENT.
+   * `bits` is the request as OpenBits (an integer: path_open's hot path builds no object).
    */
-  openBeneath(dirHandle: number, memory: Uint8Array, ptr: number, len: number, request: OpenRequest): number;
+  openBeneath(dirHandle: number, memory: Uint8Array, ptr: number, len: number, bits: number): number;
   /**
    * readv (position -1: at and advancing the handle's position) or preadv of the iovec
    * array at `iovs` in `memory`; the byte count is also stored as a u32 at `resultPtr`
@@ -79,6 +86,8 @@ export interface FastPaths {
   readv(handle: number, memory: Uint8Array, iovs: number, count: number, position: number, resultPtr: number): number;
   /** writev / pwritev, as readv. */
   writev(handle: number, memory: Uint8Array, iovs: number, count: number, position: number, resultPtr: number): number;
+  /** The WASI errno of a (positive) errno readv/writev returned negated. */
+  errno(hostErrno: number): number;
 }
 
 export interface FileStat {
@@ -109,6 +118,35 @@ export interface OpenRequest {
   noFollow: boolean;
   sync: boolean;
   dsync: boolean;
+}
+
+/** An OpenRequest as bits of one integer (FastPaths.openBeneath; index of constant flag tables). */
+export const OpenBits = {
+  READ: 1, WRITE: 2, CREATE: 4, EXCLUSIVE: 8, TRUNCATE: 16, DIRECTORY: 32, NO_FOLLOW: 64, SYNC: 128, DSYNC: 256,
+} as const;
+/** One more than the largest OpenBits value (the size of a table indexed by them). */
+export const OPEN_BITS_COUNT = 512;
+
+/** The OpenBits of a request. */
+export function openBits(r: OpenRequest): number {
+  return (r.read ? OpenBits.READ : 0) | (r.write ? OpenBits.WRITE : 0) | (r.create ? OpenBits.CREATE : 0) |
+    (r.exclusive ? OpenBits.EXCLUSIVE : 0) | (r.truncate ? OpenBits.TRUNCATE : 0) | (r.directory ? OpenBits.DIRECTORY : 0) |
+    (r.noFollow ? OpenBits.NO_FOLLOW : 0) | (r.sync ? OpenBits.SYNC : 0) | (r.dsync ? OpenBits.DSYNC : 0);
+}
+
+/** The request OpenBits stand for. */
+export function openRequest(bits: number): OpenRequest {
+  return {
+    read: (bits & OpenBits.READ) !== 0,
+    write: (bits & OpenBits.WRITE) !== 0,
+    create: (bits & OpenBits.CREATE) !== 0,
+    exclusive: (bits & OpenBits.EXCLUSIVE) !== 0,
+    truncate: (bits & OpenBits.TRUNCATE) !== 0,
+    directory: (bits & OpenBits.DIRECTORY) !== 0,
+    noFollow: (bits & OpenBits.NO_FOLLOW) !== 0,
+    sync: (bits & OpenBits.SYNC) !== 0,
+    dsync: (bits & OpenBits.DSYNC) !== 0,
+  };
 }
 
 /** Joins a backend directory path and a relative component list. */

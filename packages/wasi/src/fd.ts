@@ -1,6 +1,6 @@
 import { Errno } from '@faasm/abi';
 import { Advice, Fdflags, Filetype, Fstflags, Rights, Whence } from './constants.js';
-import { NOT_TAKEN, type FastPaths } from './backend.js';
+import { NOT_AN_ERRNO, NOT_TAKEN, type FastPaths } from './backend.js';
 import { DescKind, Mode } from './fdtable.js';
 import { FDSTAT, FILESTAT, PRESTAT } from './layout.js';
 import { filetypeOf, slotWith } from './access.js';
@@ -113,12 +113,17 @@ function writeFrom(w: WasiHost, d: number, views: Uint8Array[], at: number | nul
   return total;
 }
 
+/** A FastPaths readv/writev result that failed → its WASI errno, or NOT_TAKEN (the portable path decides). */
+function fastErrno(fast: FastPaths, n: number): number {
+  return n < NOT_AN_ERRNO ? NOT_TAKEN : fast.errno(-n);
+}
+
 /**
  * fd_read/fd_write of a file through the backend's fast path: one readv/writev of the
  * guest's iovec array straight from guest memory, at the handle's own position (or
  * positional at the tracked one after a seek moved them apart), the count stored at
- * `resultPtr` → bytes, a negated errno, or NOT_TAKEN (e.g. a range out of bounds: the
- * portable path traps on it). No allocation.
+ * `resultPtr` → an errno, or NOT_TAKEN (e.g. a range out of bounds: the portable path
+ * traps on it). No allocation.
  */
 function fastStreamIo(w: WasiHost, fast: FastPaths, d: number, iovs: number, count: number, resultPtr: number, writing: boolean): number {
   const t = w.table;
@@ -127,18 +132,22 @@ function fastStreamIo(w: WasiHost, fast: FastPaths, d: number, iovs: number, cou
   const memory = w.memory.all;
   const position = (mode & (Mode.STREAM | Mode.DESYNC)) === Mode.DESYNC ? t.position(d) : -1;
   const n = writing ? fast.writev(h, memory, iovs, count, position, resultPtr) : fast.readv(h, memory, iovs, count, position, resultPtr);
-  if (n === -Errno.SPIPE && position >= 0) {
-    // Pipes refuse positional I/O: the description becomes a stream (as in readInto).
-    t.setMode(d, mode | Mode.STREAM);
-    return writing ? fast.writev(h, memory, iovs, count, -1, resultPtr) : fast.readv(h, memory, iovs, count, -1, resultPtr);
-  }
+  if (n < 0) return fastFailed(w, fast, d, iovs, count, resultPtr, writing, n, position);
   if (n > 0 && (mode & Mode.STREAM) === 0) t.setPosition(d, t.position(d) + n);
-  return n;
+  return Errno.SUCCESS;
 }
 
-/** A fast path's count → Errno.SUCCESS, its errno, or NOT_TAKEN (the portable path decides). */
-function errnoOfCount(n: number): number {
-  return n >= 0 ? Errno.SUCCESS : n === NOT_TAKEN ? NOT_TAKEN : -n;
+/** fastStreamIo's failure `n` → its errno or NOT_TAKEN; positional I/O refused by a pipe is retried as a stream. */
+function fastFailed(w: WasiHost, fast: FastPaths, d: number, iovs: number, count: number, resultPtr: number, writing: boolean, n: number, position: number): number {
+  const e = fastErrno(fast, n);
+  if (e !== Errno.SPIPE || position < 0) return e;
+  // Pipes refuse positional I/O: the description becomes a stream (as in readInto).
+  const t = w.table;
+  t.setMode(d, t.mode(d) | Mode.STREAM);
+  const h = t.handleOf(d);
+  const memory = w.memory.all;
+  const again = writing ? fast.writev(h, memory, iovs, count, -1, resultPtr) : fast.readv(h, memory, iovs, count, -1, resultPtr);
+  return again >= 0 ? Errno.SUCCESS : fastErrno(fast, again);
 }
 
 /**
@@ -155,9 +164,18 @@ function fileIo(w: WasiHost, fd: number, iovs: number, iovsLen: number, resultPt
   const d = t.desc(s);
   if (t.kind(d) !== DescKind.FILE || (writing && (t.fdflags(d) & Fdflags.APPEND) !== 0)) return NOT_TAKEN;
   const fast = w.fast;
-  if (fast !== undefined) return errnoOfCount(fastStreamIo(w, fast, d, iovs >>> 0, iovsLen >>> 0, resultPtr >>> 0, writing));
+  return fast !== undefined
+    ? fastStreamIo(w, fast, d, iovs >>> 0, iovsLen >>> 0, resultPtr >>> 0, writing)
+    : portableFileIo(w, d, iovs, iovsLen, resultPtr, writing);
+}
+
+/**
+ * fileIo without fast paths: one buffer at the file's own position (no array, no
+ * position arithmetic) → an errno, or NOT_TAKEN (several buffers, or after a seek).
+ */
+function portableFileIo(w: WasiHost, d: number, iovs: number, iovsLen: number, resultPtr: number, writing: boolean): number {
+  const t = w.table;
   if (iovsLen !== 1 || (t.mode(d) & Mode.DESYNC) !== 0) return NOT_TAKEN;
-  // One buffer at the file's own position (no array, no position arithmetic).
   const m = w.memory;
   m.check(resultPtr, 4);
   const view = m.bytes(m.u32(iovs), m.u32(iovs + 4));
@@ -179,8 +197,13 @@ function fileIo(w: WasiHost, fd: number, iovs: number, iovsLen: number, resultPt
  * end of file.
  */
 export function fdWrite(w: WasiHost, fd: number, iovs: number, iovsLen: number, nwrittenPtr: number): number {
+  // Small on purpose: V8 inlines the whole quick path into the import's wrapper.
   const quick = fileIo(w, fd, iovs, iovsLen, nwrittenPtr, true);
-  if (quick !== NOT_TAKEN) return quick;
+  return quick !== NOT_TAKEN ? quick : writePortable(w, fd, iovs, iovsLen, nwrittenPtr);
+}
+
+/** fd_write's portable path: stdio, APPEND, errors and traps in the witx order. */
+function writePortable(w: WasiHost, fd: number, iovs: number, iovsLen: number, nwrittenPtr: number): number {
   w.memory.check(nwrittenPtr, 4);
   const views = w.memory.iovecs(iovs, iovsLen);
   try {
@@ -195,7 +218,11 @@ export function fdWrite(w: WasiHost, fd: number, iovs: number, iovsLen: number, 
 /** `errno fd_read(fd, const iovec *iovs, size iovs_len, size *nread)`: files as fd_write; stdin empty or inherited. */
 export function fdRead(w: WasiHost, fd: number, iovs: number, iovsLen: number, nreadPtr: number): number {
   const quick = fileIo(w, fd, iovs, iovsLen, nreadPtr, false);
-  if (quick !== NOT_TAKEN) return quick;
+  return quick !== NOT_TAKEN ? quick : readPortable(w, fd, iovs, iovsLen, nreadPtr);
+}
+
+/** fd_read's portable path, as writePortable. */
+function readPortable(w: WasiHost, fd: number, iovs: number, iovsLen: number, nreadPtr: number): number {
   w.memory.check(nreadPtr, 4);
   const views = w.memory.iovecs(iovs, iovsLen);
   try {
@@ -211,7 +238,7 @@ export function fdRead(w: WasiHost, fd: number, iovs: number, iovsLen: number, n
  * fd_pread/fd_pwrite through the fast path when nothing can fail before the I/O: the fd
  * is an open, seekable, non-directory file with the rights, and the offset is valid.
  * Otherwise (or for iovecs out of bounds) NOT_TAKEN, and the portable path reports the
- * error or trap in its own order.
+ * error or trap in its own order. → an errno, or NOT_TAKEN.
  */
 function fastPositional(w: WasiHost, fd: number, iovs: number, count: number, offset: bigint, resultPtr: number, writing: boolean): number {
   const fast = w.fast;
@@ -226,7 +253,8 @@ function fastPositional(w: WasiHost, fd: number, iovs: number, count: number, of
   const memory = w.memory.all;
   const at = Number(offset);
   const h = t.handleOf(d);
-  return writing ? fast.writev(h, memory, iovs >>> 0, count >>> 0, at, resultPtr >>> 0) : fast.readv(h, memory, iovs >>> 0, count >>> 0, at, resultPtr >>> 0);
+  const n = writing ? fast.writev(h, memory, iovs >>> 0, count >>> 0, at, resultPtr >>> 0) : fast.readv(h, memory, iovs >>> 0, count >>> 0, at, resultPtr >>> 0);
+  return n >= 0 ? Errno.SUCCESS : fastErrno(fast, n);
 }
 
 function offsetArg(offset: bigint): number {
@@ -236,7 +264,7 @@ function offsetArg(offset: bigint): number {
 
 /** `errno fd_pread(fd, const iovec *iovs, size iovs_len, filesize offset, size *nread)`: SPIPE on streams. */
 export function fdPread(w: WasiHost, fd: number, iovs: number, iovsLen: number, offset: bigint, nreadPtr: number): number {
-  const quick = errnoOfCount(fastPositional(w, fd, iovs, iovsLen, offset, nreadPtr, false));
+  const quick = fastPositional(w, fd, iovs, iovsLen, offset, nreadPtr, false);
   if (quick !== NOT_TAKEN) return quick;
   w.memory.check(nreadPtr, 4);
   const views = w.memory.iovecs(iovs, iovsLen);
@@ -253,7 +281,7 @@ export function fdPread(w: WasiHost, fd: number, iovs: number, iovsLen: number, 
 
 /** `errno fd_pwrite(fd, const ciovec *iovs, size iovs_len, filesize offset, size *nwritten)`: SPIPE on streams. */
 export function fdPwrite(w: WasiHost, fd: number, iovs: number, iovsLen: number, offset: bigint, nwrittenPtr: number): number {
-  const quick = errnoOfCount(fastPositional(w, fd, iovs, iovsLen, offset, nwrittenPtr, true));
+  const quick = fastPositional(w, fd, iovs, iovsLen, offset, nwrittenPtr, true);
   if (quick !== NOT_TAKEN) return quick;
   w.memory.check(nwrittenPtr, 4);
   const views = w.memory.iovecs(iovs, iovsLen);

@@ -9,13 +9,18 @@ export const MAX_PATH_BYTES = 4096;
 
 const HEADER_INTS = 16;
 const SLOT_INTS = 16;
-const FDS_AT = HEADER_INTS;
+/**
+ * One int per fd, 1 while it is open: dense, so finding the lowest free fd reads one or
+ * two cache lines instead of one per slot (every system call leaves the caches colder).
+ */
+const USED_AT = HEADER_INTS;
+const FDS_AT = USED_AT + MAX_FDS;
 const DESCS_AT = FDS_AT + MAX_FDS * SLOT_INTS;
 const PATHS_AT_BYTES = (DESCS_AT + MAX_FDS * SLOT_INTS) * 4;
 const BUFFER_BYTES = PATHS_AT_BYTES + MAX_FDS * MAX_PATH_BYTES;
 
-/** fd slot fields (Int32 offsets inside a slot). */
-const F = { USED: 0, GEN: 1, DESC: 2, ROOT: 3, PREOPEN: 4, RB_LO: 5, RB_HI: 6, RI_LO: 7, RI_HI: 8 } as const;
+/** fd slot fields (Int32 offsets inside a slot; int 0 is unused: whether the fd is open is at USED_AT). */
+const F = { GEN: 1, DESC: 2, ROOT: 3, PREOPEN: 4, RB_LO: 5, RB_HI: 6, RI_LO: 7, RI_HI: 8 } as const;
 /** Open file description fields: shared by dup'd fds, as in POSIX. Position is an f64 at int 14. */
 const D = { REFS: 0, KIND: 1, HANDLE: 2, FILETYPE: 3, FDFLAGS: 4, MODE: 5, PATHLEN: 6, ROOT: 7, GEN: 8, POS: 14 } as const;
 
@@ -74,12 +79,17 @@ const DEC = new TextDecoder();
 /**
  * The fd table, kept in a SharedArrayBuffer so every worker running a thread of the same
  * Faaslet sees one table (THREADS.md). fd slots point at open file descriptions, which
- * hold the backend handle, position and flags; `dup` shares a description. Slot claims
- * use Atomics.compareExchange; fields are plain stores (a guest cannot use an fd before
- * the call that creates it returns).
+ * hold the backend handle, position and flags; `dup` shares a description. Once the
+ * table can be seen by another thread (its handle was taken, or this is such a thread),
+ * slot claims use Atomics.compareExchange and reference counts Atomics.add/sub; before
+ * that, plain reads and stores do (atomic operations cost ~0.1 µs each on path_open's hot
+ * path here). Other fields are plain stores (a guest cannot use an fd before the call
+ * that creates it returns).
  */
 export class FdTable {
-  readonly handle: FdTableHandle;
+  readonly #handle: FdTableHandle;
+  /** Whether another thread may use the table (then claims and counts are atomic). */
+  #shared: boolean;
   readonly i32: Int32Array;
   readonly f64: Float64Array;
   readonly #u8: Uint8Array;
@@ -87,9 +97,11 @@ export class FdTable {
   /** Per-thread cache of decoded description paths: desc → [gen-stamp, path]. */
   readonly #paths = new Map<number, { stamp: number; path: string }>();
 
-  constructor(handle: FdTableHandle, backend: FsBackend) {
+  /** `attached`: the table was created by another thread, which keeps using it. */
+  constructor(handle: FdTableHandle, backend: FsBackend, attached = false) {
     if (handle.buffer.byteLength < BUFFER_BYTES) throw new Error('fd table buffer too small');
-    this.handle = handle;
+    this.#handle = handle;
+    this.#shared = attached;
     this.#backend = backend;
     this.i32 = new Int32Array(handle.buffer, 0, BUFFER_BYTES / 4);
     this.f64 = new Float64Array(handle.buffer, 0, BUFFER_BYTES / 8);
@@ -101,15 +113,24 @@ export class FdTable {
     return new SharedArrayBuffer(BUFFER_BYTES);
   }
 
+  /**
+   * The handle another worker attaches with. Taking it makes the table shared: from now on
+   * every claim and reference count of this thread is atomic (the handle reaches the other
+   * worker by postMessage, after this).
+   */
+  get handle(): FdTableHandle {
+    this.#shared = true;
+    return this.#handle;
+  }
+
   get preopens(): Preopen[] {
-    return this.handle.preopens;
+    return this.#handle.preopens;
   }
 
   /** The Int32 base of fd's slot, or -1 if fd is not open. */
   slot(fd: number): number {
     if (fd >>> 0 !== fd || fd >= MAX_FDS) return -1;
-    const s = FDS_AT + fd * SLOT_INTS;
-    return this.i32[s + F.USED] === 1 ? s : -1;
+    return this.i32[USED_AT + fd] === 1 ? FDS_AT + fd * SLOT_INTS : -1;
   }
 
   /** The Int32 base of the description of an fd slot. */
@@ -170,10 +191,19 @@ export class FdTable {
   /** The preopen root index the description's path is relative to. */
   descRoot(d: number): number { return this.i32[d + D.ROOT]!; }
 
-  #claim(at: number, field: number): number {
+  /**
+   * Claims a free description (REFS 0 → 1): the one with the fd's own index when it is
+   * free (the usual case: one cache line), else the first free one. A plain read skips
+   * those in use without an atomic operation each; the compare-exchange still decides,
+   * so two threads never claim the same description.
+   */
+  #claimDesc(hint: number): number {
+    const i = this.i32;
+    const h = DESCS_AT + hint * SLOT_INTS + D.REFS;
+    if (i[h] === 0 && this.#take(h)) return hint;
     for (let k = 0; k < MAX_FDS; k++) {
-      const s = at + k * SLOT_INTS;
-      if (Atomics.compareExchange(this.i32, s + field, 0, 1) === 0) return k;
+      const s = DESCS_AT + k * SLOT_INTS + D.REFS;
+      if (i[s] === 0 && this.#take(s)) return k;
     }
     return -1;
   }
@@ -206,9 +236,9 @@ export class FdTable {
   #create(kind: number, handle: number, filetype: number, fdflags: number, mode: number, root: number, pathBytes: Uint8Array, preopen: number, minFd: number): number {
     const fd = this.#claimFd(minFd);
     if (fd < 0) throw new ErrnoError(Errno.MFILE);
-    const k = this.#claim(DESCS_AT, D.REFS);
+    const k = this.#claimDesc(fd);
     if (k < 0) {
-      this.i32[FDS_AT + fd * SLOT_INTS + F.USED] = 0;
+      this.i32[USED_AT + fd] = 0;
       throw new ErrnoError(Errno.NFILE);
     }
     const d = DESCS_AT + k * SLOT_INTS;
@@ -232,9 +262,18 @@ export class FdTable {
     return fd;
   }
 
+  /** Sets a word read as 0 to 1: a compare-exchange when shared (false if another thread won). */
+  #take(at: number): boolean {
+    if (this.#shared) return Atomics.compareExchange(this.i32, at, 0, 1) === 0;
+    this.i32[at] = 1;
+    return true;
+  }
+
+  /** The lowest free fd at or above minFd, claimed (plain reads skip the fds in use, as in #claimDesc). */
   #claimFd(minFd: number): number {
+    const i = this.i32;
     for (let fd = minFd; fd < MAX_FDS; fd++) {
-      if (Atomics.compareExchange(this.i32, FDS_AT + fd * SLOT_INTS + F.USED, 0, 1) === 0) return fd;
+      if (i[USED_AT + fd] === 0 && this.#take(USED_AT + fd)) return fd;
     }
     return -1;
   }
@@ -250,7 +289,7 @@ export class FdTable {
   }
 
   #release(d: number): void {
-    const left = Atomics.sub(this.i32, d + D.REFS, 1) - 1;
+    const left = this.#shared ? Atomics.sub(this.i32, d + D.REFS, 1) - 1 : --this.i32[d + D.REFS]!;
     if (left > 0) return;
     const kind = this.i32[d + D.KIND]!;
     const pinned = (this.i32[d + D.MODE]! & Mode.PINNED) !== 0;
@@ -261,7 +300,7 @@ export class FdTable {
   close(fd: number): void {
     const s = this.require(fd);
     const d = this.desc(s);
-    this.i32[s + F.USED] = 0;
+    this.i32[USED_AT + fd] = 0;
     this.#release(d);
   }
 
@@ -285,7 +324,7 @@ export class FdTable {
     const d = this.desc(s);
     Atomics.add(this.i32, d + D.REFS, 1);
     const t = FDS_AT + to * SLOT_INTS;
-    if (Atomics.compareExchange(this.i32, t + F.USED, 0, 1) === 1) this.#release(this.desc(t));
+    if (Atomics.compareExchange(this.i32, USED_AT + to, 0, 1) === 1) this.#release(this.desc(t));
     const [base, inheriting] = this.rights(s);
     this.#fill(to, this.i32[s + F.DESC]!, this.i32[s + F.ROOT]!, -1, base, inheriting);
     return to;
@@ -303,7 +342,7 @@ export class FdTable {
     const old = this.desc(t);
     this.i32.copyWithin(t + 1, s + 1, s + SLOT_INTS);
     this.i32[t + F.GEN] = (this.i32[t + F.GEN]! + 1) | 0;
-    this.i32[s + F.USED] = 0;
+    this.i32[USED_AT + from] = 0;
     this.#release(old);
   }
 
@@ -370,7 +409,7 @@ export class FdTable {
         try { this.#backend.close(this.i32[d + D.HANDLE]!); } catch { /* already closed */ }
       }
       this.i32[d + D.REFS] = 0;
-      this.i32[FDS_AT + k * SLOT_INTS + F.USED] = 0;
+      this.i32[USED_AT + k] = 0;
     }
   }
 

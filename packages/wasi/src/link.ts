@@ -71,7 +71,7 @@ export function link(importObject: ImportObject, host: FaasletHost, options: Was
   // Another thread of a team attaches to the owner's table and capture buffers.
   const owner = handle === undefined;
   if (handle) {
-    t = new FdTable(handle, backend);
+    t = new FdTable(handle, backend, true);
   } else {
     handle = { buffer: FdTable.allocate(), preopens: preopensFor(backend, options), fs: backend.kind, ...(mode === 'capture' ? { capture: allocateCapture() } : {}) };
     t = new FdTable(handle, backend);

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { constants } from 'node:os';
 import { Errno, ErrnoError, errnoFromNode, type ErrnoCode } from '@faasm/abi';
 import { NOT_TAKEN as NATIVE_NOT_TAKEN, OUT_OF_BOUNDS, Resolve, type NativeSyscalls } from '@faasm/native';
-import { NOT_TAKEN, type FastPaths, type OpenRequest } from './backend.js';
+import { NOT_TAKEN, OPEN_BITS_COUNT, openRequest, type FastPaths, type OpenRequest } from './backend.js';
 
 const C = fs.constants;
 /** RESOLVE_BENEATH keeps every component inside the directory; no /proc magic links either. */
@@ -37,6 +37,13 @@ export function openFlags(r: OpenRequest): number {
   return flags;
 }
 
+/** open(2) flags by OpenBits: a constant table, so the hot path does no flag arithmetic. */
+const OPEN_FLAGS: Int32Array = (() => {
+  const table = new Int32Array(OPEN_BITS_COUNT);
+  for (let bits = 0; bits < OPEN_BITS_COUNT; bits++) table[bits] = openFlags(openRequest(bits));
+  return table;
+})();
+
 /**
  * NodeFs's fast paths over @faasm/native, or undefined where the kernel lacks openat2
  * (before Linux 5.6, or filtered by a seccomp profile): the sandbox then keeps the
@@ -47,10 +54,13 @@ export function nativeFastPaths(native: NativeSyscalls): FastPaths | undefined {
   if (probe < 0) return undefined;
   native.close(probe);
   return {
-    openBeneath: (dir, memory, ptr, len, request) =>
-      fastResult(native.openBeneathIn(dir, memory, ptr, len, openFlags(request), 0o666, BENEATH)),
-    readv: (handle, memory, iovs, count, position, resultPtr) => fastResult(native.readv(handle, memory, iovs, count, position, resultPtr)),
-    writev: (handle, memory, iovs, count, position, resultPtr) => fastResult(native.writev(handle, memory, iovs, count, position, resultPtr)),
+    openBeneath: (dir, memory, ptr, len, bits) =>
+      fastResult(native.openBeneathIn(dir, memory, ptr, len, OPEN_FLAGS[bits & (OPEN_BITS_COUNT - 1)]!, 0o666, BENEATH)),
+    // The native calls themselves: fd_read/fd_write call straight into C. Their
+    // OUT_OF_BOUNDS and NOT_TAKEN lie below NOT_AN_ERRNO.
+    readv: native.readv,
+    writev: native.writev,
+    errno: (hostErrno) => WASI_ERRNO[hostErrno] ?? Errno.IO,
   };
 }
 

@@ -92,4 +92,42 @@ describe(`Node backend, ${path} paths`, () => {
     view.setUint32(400, 0xffffff00, true);
     expect(() => c.call('fd_pread', fd, 400, 1, 0n, 408)).toThrow(/fd_pread/);
   });
+
+  it('path_open: the quick and the full path report errors in the same (witx) order; freed fds are reused lowest first', () => {
+    const { c } = fixture();
+    const open = (dir: number, p: string, oflags = 0, base = 2n, fdflags = 0, inheriting = 0n): number => {
+      const [ptr, len] = c.str(p);
+      const e = c.call('path_open', dir, 1, ptr, len, oflags, base, inheriting, fdflags, 100);
+      return e === 0 ? -c.view.getUint32(100, true) : e;
+    };
+    // Path checks come before the fd, flag and rights checks.
+    expect(open(3, '', 0x10)).toBe(Errno.NOENT);
+    expect(open(99, 'sub/fi\0le')).toBe(Errno.INVAL);
+    expect(open(3, 'sub/fi\0le', 0x10)).toBe(Errno.INVAL);
+    expect(open(3, `${'a/'.repeat(2100)}\0`)).toBe(Errno.INVAL);
+    expect(open(99, '/etc/hosts')).toBe(Errno.NOTCAPABLE);
+    expect(open(3, `/${'a/'.repeat(2100)}`)).toBe(Errno.NOTCAPABLE);
+    // Then the fd, the flags and the rights.
+    expect(open(99, 'sub/file')).toBe(Errno.BADF);
+    expect(open(3, 'sub/file', 0x10)).toBe(Errno.INVAL);
+    expect(open(3, 'sub/file', 0, 2n, 0x20)).toBe(Errno.INVAL);
+    const all = (1n << 30n) - 1n;
+    const dir = -open(3, 'sub', 2, all, 0, all);
+    expect(dir).toBeGreaterThan(0);
+    expect(c.call('fd_fdstat_set_rights', dir, 1n << 13n, 0n)).toBe(Errno.SUCCESS); // PATH_OPEN only
+    expect(open(dir, 'file', 1)).toBe(Errno.NOTCAPABLE); // CREAT without PATH_CREATE_FILE
+    expect(open(dir, 'file', 8)).toBe(Errno.NOTCAPABLE); // TRUNC without PATH_FILESTAT_SET_SIZE
+    expect(open(dir, 'file', 0, 2n)).toBe(Errno.NOTCAPABLE); // FD_READ beyond the inheriting rights
+    // Then the kernel's (or the walk's) own errors.
+    expect(open(3, 'sub/file', 2)).toBe(Errno.NOTDIR);
+    expect(open(3, 'sub/missing')).toBe(Errno.NOENT);
+    expect(open(3, 'sub/file', 1 | 4)).toBe(Errno.EXIST);
+    // fds: the lowest free one, again after a close.
+    const a = -open(3, 'sub/file');
+    const b = -open(3, 'sub/file');
+    expect(b).toBe(a + 1);
+    expect(c.call('fd_close', a)).toBe(Errno.SUCCESS);
+    expect(-open(3, 'sub/file')).toBe(a);
+    expect(c.read(b)).toBe('inside');
+  });
 });

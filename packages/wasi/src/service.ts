@@ -51,7 +51,10 @@ const KINDS = { [DescKind.STDIN]: 'stdin', [DescKind.STDOUT]: 'stdout', [DescKin
 export function fdTableService(w: WasiHost): FdTableService {
   const t: FdTable = w.table;
   return {
-    handle: t.handle,
+    // A getter: taking the handle (to share the table) switches the table to atomic claims.
+    get handle() {
+      return t.handle;
+    },
     fs: w.fs,
     dup: (fd, minFd = 0) => t.dup(fd, minFd),
     dupTo: (fd, to) => t.dupTo(fd, to),
