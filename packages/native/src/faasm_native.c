@@ -294,19 +294,19 @@ static napi_value set_thread_affinity(napi_env env, napi_callback_info info) {
 #ifdef __linux__
   cpu_set_t set;
   CPU_ZERO(&set);
-  if (count == 0) return number(env, -EINVAL);
+  if (count == 0) return integer(env, -EINVAL);
   for (uint32_t i = 0; i < count; i++) {
     napi_value item;
     int64_t cpu;
     if (napi_get_element(env, argv[0], i, &item) != napi_ok || !arg_i64(env, item, &cpu))
       return type_error(env, "setThreadAffinity(cpus): an array of CPU ids expected");
-    if (cpu < 0 || cpu >= CPU_SETSIZE) return number(env, -EINVAL);
+    if (cpu < 0 || cpu >= CPU_SETSIZE) return integer(env, -EINVAL);
     CPU_SET((int)cpu, &set);
   }
-  if (sched_setaffinity(0, sizeof set, &set) < 0) return number(env, -errno);
-  return number(env, 0);
+  if (sched_setaffinity(0, sizeof set, &set) < 0) return integer(env, -errno);
+  return integer(env, 0);
 #else
-  return number(env, -ENOSYS);
+  return integer(env, -ENOSYS);
 #endif
 }
 
@@ -315,25 +315,25 @@ static napi_value thread_affinity(napi_env env, napi_callback_info info) {
 #ifdef __linux__
   cpu_set_t set;
   CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof set, &set) < 0) return number(env, -errno);
+  if (sched_getaffinity(0, sizeof set, &set) < 0) return integer(env, -errno);
   napi_value out;
   napi_create_array(env, &out);
   uint32_t n = 0;
   for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
-    if (CPU_ISSET(cpu, &set)) napi_set_element(env, out, n++, number(env, cpu));
+    if (CPU_ISSET(cpu, &set)) napi_set_element(env, out, n++, integer(env, cpu));
   }
   return out;
 #else
-  return number(env, -ENOSYS);
+  return integer(env, -ENOSYS);
 #endif
 }
 
 /** threadId() → the calling OS thread's id (gettid), or -errno. */
 static napi_value thread_id(napi_env env, napi_callback_info info) {
 #ifdef __linux__
-  return number(env, (double)syscall(SYS_gettid));
+  return integer(env, (long)syscall(SYS_gettid));
 #else
-  return number(env, -ENOSYS);
+  return integer(env, -ENOSYS);
 #endif
 }
 
