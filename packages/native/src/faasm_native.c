@@ -337,6 +337,18 @@ static napi_value thread_id(napi_env env, napi_callback_info info) {
 #endif
 }
 
+/**
+ * yieldThread() → 0 or -errno: sched_yield(), so a thread that spins waiting for a
+ * teammate lets a runnable thread queued on its CPU go first.
+ */
+static napi_value yield_thread(napi_env env, napi_callback_info info) {
+#ifdef __linux__
+  return integer(env, syscall(SYS_sched_yield) < 0 ? -errno : 0);
+#else
+  return integer(env, -ENOSYS);
+#endif
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"openBeneath", NULL, open_beneath, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -351,6 +363,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"setThreadAffinity", NULL, set_thread_affinity, NULL, NULL, NULL, napi_enumerable, NULL},
       {"threadAffinity", NULL, thread_affinity, NULL, NULL, NULL, napi_enumerable, NULL},
       {"threadId", NULL, thread_id, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"yieldThread", NULL, yield_thread, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

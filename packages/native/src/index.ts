@@ -60,6 +60,8 @@ export interface NativeSyscalls {
   threadAffinity(): number[] | number;
   /** `gettid()`: the calling OS thread's id. */
   threadId(): number;
+  /** `sched_yield()`: lets a thread queued on this CPU run first → 0 or -errno. */
+  yieldThread(): number;
 }
 
 /** Why the native module is not in use, or undefined when it is. */

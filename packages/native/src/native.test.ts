@@ -210,6 +210,10 @@ describe.skipIf(!native)('thread affinity', () => {
     });
   };
 
+  it('yieldThread is sched_yield: it succeeds and returns', () => {
+    expect(n.yieldThread()).toBe(0);
+  });
+
   it('threadId is this thread\'s gettid (the /proc/thread-self link)', () => {
     expect(n.threadId()).toBe(Number(readFileSync('/proc/thread-self/stat', 'utf8').split(' ')[0]));
   });

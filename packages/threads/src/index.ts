@@ -3,7 +3,7 @@ export { memoryImportOf, createGuestMemory, DEFAULT_MAX_PAGES, type MemoryImport
 export { SharedState, type SharedBlocks, type MessageArea } from './shared.js';
 export {
   waitWhileEqual, waitAnnounced, notifyAnnounced, spinWhileEqual, spinWhileEqualAwake, spinBudget, teamSpinBudget, waitUntil, lockWord, tryLockWord,
-  unlockWord, WaitAborted, SPINS, BLOCKTIME_MS, WAKE_GRACE_MS,
+  unlockWord, WaitAborted, SPINS, BLOCKTIME_MS, IDLE_BLOCKTIME_MS, WAKE_GRACE_MS,
 } from './sync.js';
 export { ThreadFailure, describeFailure, failureError, type FailureRecord } from './errors.js';
 export * from './layout.js';

@@ -45,6 +45,10 @@ describe('thread runtime primitives', () => {
     expect(spinWhileEqualAwake(words, 0, 3, words, 1, Number.POSITIVE_INFINITY)).toBe(3);
     // Nobody asleep, nothing changes: the budget ends it.
     expect(spinWhileEqualAwake(words, 0, 3, words, -1, 0.2)).toBe(3);
+    // A long spin yields its CPU as it goes (about every 20 µs: 8 clock reads).
+    let yields = 0;
+    expect(spinWhileEqualAwake(words, 0, 3, words, -1, 2, () => ++yields)).toBe(3);
+    expect(yields).toBeGreaterThan(0);
   });
 
   it('spins a blocktime for teams that fit the cores, only the wake grace for oversubscribed ones', () => {

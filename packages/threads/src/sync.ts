@@ -74,21 +74,35 @@ export function teamSpinBudget(size: number, blocktimeUs: number): number {
 }
 
 /**
+ * libomp's KMP_BLOCKTIME (200 ms): how long an idle worker of an unbound team that fits
+ * the cores waits for the next fork when it can yield its CPU (@faasm/native's
+ * sched_yield, every YIELD_EVERY clock reads, ~20 µs): a worker still spinning when the
+ * next region forks starts it at once, where a sleeping one takes a futex wake-up
+ * (0.4–6 ms measured after a long serial phase), and the yields let a teammate queued
+ * on the same CPU run first.
+ */
+export const IDLE_BLOCKTIME_MS = 200;
+const YIELD_EVERY = 7;
+
+/**
  * Spins until `view[index] !== value` (returns it), for at most `budgetMs`; gives up
  * early (returns `value`) once the thread it waits for has stayed unresponsive for
  * WAKE_GRACE_MS: `asleep[asleepIndex] !== 0` (a sleeper count of waitAnnounced, or a
  * flag that thread clears as soon as it runs; `asleepIndex` -1: no such check). The
- * clock is read only every CLOCK_EVERY loads.
+ * clock is read only every CLOCK_EVERY loads; `yieldCpu`, if given, runs every
+ * YIELD_EVERY + 1 clock reads.
  */
 export function spinWhileEqualAwake(
   view: Int32Array, index: number, value: number, asleep: Int32Array, asleepIndex: number, budgetMs: number = BLOCKTIME_MS,
+  yieldCpu?: () => number,
 ): number {
   let start = -1;
   let asleepSince = -1;
-  for (let i = 0; ; i++) {
+  for (let i = 0, reads = 0; ; i++) {
     const now = Atomics.load(view, index);
     if (now !== value) return now;
     if ((i & CLOCK_EVERY) === CLOCK_EVERY) {
+      if (yieldCpu && (++reads & YIELD_EVERY) === 0) yieldCpu();
       const t = performance.now();
       if (start < 0) start = t;
       else if (t - start >= budgetMs) return value;

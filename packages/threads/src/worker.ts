@@ -15,7 +15,10 @@ const { attachInstance, compose, createHost, lifecycleOf, loadPackages } = await
 const { FailureKind, JobKind, PThread, PTHREAD_WORDS, PThreadState, Slot, SLOT_WORDS, SlotState, Team, TEAM_WORDS } = await import('./layout.js');
 const { SharedState } = await import('./shared.js');
 const { THREADS, ThreadRuntime } = await import('./runtime.js');
-const { BLOCKTIME_MS, notifyAnnounced, spinWhileEqualAwake, teamSpinBudget, waitAnnounced } = await import('./sync.js');
+const { BLOCKTIME_MS, IDLE_BLOCKTIME_MS, notifyAnnounced, spinWhileEqualAwake, teamSpinBudget, waitAnnounced } = await import('./sync.js');
+const { nativeSyscalls } = await import('@faasm/native');
+// sched_yield for the long idle spin of an unbound OpenMP team (undefined without native).
+const yieldThread = nativeSyscalls()?.yieldThread;
 
 type Data = import('./runtime.js').WorkerData;
 const data = workerData as Data;
@@ -87,10 +90,12 @@ let run: import('./runtime.js').JobRunner | undefined;
 let joiner = -1;
 // How long to spin for the next job (the spin budget of the last OpenMP team).
 let budget = BLOCKTIME_MS;
+// Runs while spinning that long (libomp's blocktime with yields), or undefined.
+let yieldCpu: (() => number) | undefined;
 // The last OpenMP job's forking thread was asleep at the join when this worker finished.
 let joinerAsleep = false;
 for (;;) {
-  const spun = joinerAsleep ? Atomics.load(slots, at + Slot.GEN) : spinWhileEqualAwake(slots, at + Slot.GEN, seen, shared.teams, joiner, budget);
+  const spun = joinerAsleep ? Atomics.load(slots, at + Slot.GEN) : spinWhileEqualAwake(slots, at + Slot.GEN, seen, shared.teams, joiner, budget, yieldCpu);
   seen = spun !== seen ? spun : waitAnnounced(slots, at + Slot.GEN, seen, at + Slot.SLEEPING, undefined, 0);
   Atomics.store(slots, at + Slot.STARTED, seen);
   const kind = slots[at + Slot.KIND]!;
@@ -126,6 +131,11 @@ for (;;) {
   complete(kind, target);
   joiner = kind === JobKind.OPENMP ? target * TEAM_WORDS + Team.JOINING : -1;
   budget = teamSpinBudget(size, blocktimeUs);
+  // An unbound OpenMP team that fits the cores, with no KMP_BLOCKTIME/OMP_WAIT_POLICY
+  // (teamSpinBudget gave the default): wait for the next fork as long as libomp does,
+  // yielding the CPU as it goes (see IDLE_BLOCKTIME_MS). Not for pthreads.
+  yieldCpu = kind === JobKind.OPENMP && blocktimeUs <= 0 && budget === BLOCKTIME_MS ? yieldThread : undefined;
+  if (yieldCpu) budget = IDLE_BLOCKTIME_MS;
   // Its forking thread gave up spinning at the join: waking it takes about as long as
   // the wake grace its next join spins for this worker, so the worker sleeps at once
   // rather than hold a CPU that thread may be queued for (both packed on one CPU).
