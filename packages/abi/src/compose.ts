@@ -15,6 +15,8 @@ export const DEFAULT_PACKAGES: readonly string[] = [
   '@faasm/openmp',
   '@faasm/mpi',
   '@faasm/ffi',
+  // Last: side modules resolve their imports against what the others linked.
+  '@faasm/dynlink',
 ];
 
 /** A package as the composer sees it: its npm name and its module. */
