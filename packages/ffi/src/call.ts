@@ -1,6 +1,6 @@
-import type { FaasletHost } from '@faasm/abi';
+import type { FaasletHost, GuestMemory } from '@faasm/abi';
 import { ffiState } from './state.js';
-import { readCif, type CallInterface } from './types.js';
+import { lower, readCif, varargLayout, type CallInterface } from './types.js';
 import { readScalar, Scratch, scratchBound, writeResult, writeScalar, type WasmValue } from './values.js';
 
 const hex = (p: number) => `0x${(p >>> 0).toString(16)}`;
@@ -20,7 +20,9 @@ export function calleeFor(host: FaasletHost, cif: CallInterface, index: number, 
  * the result to rvalue (an integer narrower than ffi_arg fills a whole ffi_arg; a NULL
  * rvalue discards a scalar result). Structs and complex values are passed as pointers to
  * copies on the guest stack; long double as two i64; struct, complex and long double
- * results through a hidden first pointer to rvalue. A cif that libffi would have
+ * results through a hidden first pointer to rvalue. A variadic cif (libffi's wasm32
+ * port: `ffi_prep_cif_var` sets flags bit 1 and `nfixedargs`) passes the arguments after
+ * the fixed ones in a stack buffer, as clang does. A cif that libffi would have
  * refused, a callee whose signature differs, or a pointer outside memory traps.
  */
 export function ffiCall(host: FaasletHost, cifPtr: number, fnIdx: number, retPtr: number, argsPtr: number): void {
@@ -29,9 +31,11 @@ export function ffiCall(host: FaasletHost, cifPtr: number, fnIdx: number, retPtr
   const callee = calleeFor(host, cif, fnIdx, 'fn');
   const ret = retPtr >>> 0;
   const values = cif.args.length === 0 ? [] : memory.u32s(argsPtr, cif.args.length);
-  const copies = cif.argLowering.flatMap((l) => (l.kind === 'memory' ? [l] : []));
+  const copies = cif.args.map(lower).flatMap((l) => (l.kind === 'memory' ? [l] : []));
   const sretScratch = cif.sret && ret === 0 ? [{ size: cif.rtype.size, align: cif.rtype.align }] : [];
-  const scratch = Scratch.open(host, scratchBound([...copies, ...sretScratch]));
+  const varargs = cif.variadic ? varargLayout(cif) : undefined;
+  const buffer = varargs ? [{ size: varargs.size, align: 16 }] : [];
+  const scratch = Scratch.open(host, scratchBound([...copies, ...sretScratch, ...buffer]));
   try {
     const wasmArgs: WasmValue[] = [];
     if (cif.sret) wasmArgs.push(ret !== 0 ? memory.check(ret, cif.rtype.size) : scratch.alloc(cif.rtype.size, cif.rtype.align));
@@ -55,6 +59,7 @@ export function ffiCall(host: FaasletHost, cifPtr: number, fnIdx: number, retPtr
           break;
       }
     });
+    if (varargs) wasmArgs.push(writeVarargs(memory, scratch, cif, varargs, values));
     const result = callee(...wasmArgs) as WasmValue | undefined;
     if (cif.retLowering.kind === 'scalar' && ret !== 0) {
       const r = result ?? 0;
@@ -65,6 +70,26 @@ export function ffiCall(host: FaasletHost, cifPtr: number, fnIdx: number, retPtr
   } finally {
     scratch.close();
   }
+}
+
+/** Fills the variadic buffer from avalue[fixed…]; returns its address. */
+function writeVarargs(memory: GuestMemory, scratch: Scratch, cif: CallInterface, layout: ReturnType<typeof varargLayout>, values: number[]): number {
+  const base = scratch.alloc(layout.size, 16);
+  memory.fill(base, layout.size, 0);
+  layout.slots.forEach((slot, k) => {
+    const i = cif.fixed + k;
+    const at = values[i]!;
+    if (at === 0) throw new Error(`avalue[${i}] is NULL`);
+    const l = slot.lowering;
+    if (l.kind === 'scalar') writeScalar(memory, slot.stored!, base + slot.offset, readScalar(memory, l.type, at));
+    else if (l.kind === 'fp128') memory.move(base + slot.offset, memory.check(at, 16), 16);
+    else if (l.kind === 'memory') {
+      const copy = scratch.alloc(l.size, l.align);
+      memory.move(copy, memory.check(at, l.size), l.size);
+      memory.setU32(base + slot.offset, copy);
+    }
+  });
+  return base;
 }
 
 export { hex };

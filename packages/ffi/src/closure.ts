@@ -26,7 +26,7 @@ function handlerInterface(): CallInterface {
  * user_data in the following words. It goes to table slot `codeloc` when that names an
  * empty slot, to the slot this closure already had when re-prepared, else to a new slot
  * (the table grows: link with -Wl,--growable-table). Returns FFI_OK, FFI_BAD_ABI (abi
- * not wasm32's, or a table that cannot grow), or FFI_BAD_TYPEDEF (a type libffi refuses);
+ * not wasm32's, a variadic cif, or a table that cannot grow), or FFI_BAD_TYPEDEF (a type libffi refuses);
  * a pointer outside memory, or a `fun` of the wrong signature, traps.
  */
 export function ffiPrepClosureLoc(host: FaasletHost, closurePtr: number, cifPtr: number, fun: number, userData: number, codeloc: number): number {
@@ -41,6 +41,8 @@ export function ffiPrepClosureLoc(host: FaasletHost, closurePtr: number, cifPtr:
     if (e instanceof BadTypedef) return FfiStatus.BAD_TYPEDEF;
     throw e;
   }
+  // A closure cannot know how many variadic arguments a call passed.
+  if (cif.variadic) return FfiStatus.BAD_ABI;
   calleeFor(host, HANDLER_CIF, fun, 'fun');
   const table = host.exports.table;
   if (!table) throw new Error('the module does not export its function table (build with --export-table)');

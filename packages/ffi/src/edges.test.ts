@@ -43,6 +43,8 @@ const FUNCS = `
   (func (export "struct_a") (result i32) (i32.load (i32.const 0x180)))
   (func (export "prep") (param $codeloc i32) (result i32)
     (call $prep (i32.const 0x200) (i32.const 0x140) (i32.const 2) (i32.const 5) (local.get $codeloc)))
+  (func (export "prep_with") (param $fun i32) (result i32)
+    (call $prep (i32.const 0x200) (i32.const 0x140) (local.get $fun) (i32.const 5) (i32.const 3)))
   (func (export "ftramp") (result i32) (i32.load (i32.const 0x200)))
   (func (export "call_closure") (result i32)
     (call_indirect (type $pair) (i32.const 0x180) (i32.load (i32.const 0x200))))`;
@@ -97,6 +99,15 @@ describe('closures on a table that cannot grow', () => {
     expect(warnings.join('\n')).toMatch(/--growable-table/);
     // An occupied codeloc is not overwritten either.
     expect(ex['prep']!(1)).toBe(FfiStatus.BAD_ABI);
+  });
+});
+
+describe('closure handlers', () => {
+  it('a fun that is not void(ffi_cif*, void*, void**, void*) traps naming ffi_prep_closure_loc', async () => {
+    const { ex } = await instantiate(MALLOC);
+    expect(() => ex['prep_with']!(1)).toThrow(GuestTrap);
+    expect(() => ex['prep_with']!(1)).toThrow(/^ffi_prep_closure_loc: host error: fun \(table index 1\) does not have the cif's wasm signature \(i32, i32, i32, i32\) -> void/);
+    expect(() => ex['prep_with']!(9)).toThrow(/^ffi_prep_closure_loc: .*table index 9 out of range/);
   });
 });
 

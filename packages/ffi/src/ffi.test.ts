@@ -13,6 +13,7 @@ describe('ffi_call from a C guest', () => {
     'test_pointer_and_void',
     'test_structs',
     'test_long_double_and_complex',
+    'test_variadic',
   ])('%s', (name) => {
     expect(load(calls).call(name), `${name}: failing CHECK at ffi_calls.c line`).toBe(0);
   });

@@ -11,10 +11,18 @@
  *                  void (*fun)(ffi_cif *, void *ret, void **args, void *user_data);
  *                  void *user_data; } ffi_closure;                            // 16 bytes
  * ```
+ * A variadic cif (libffi's wasm32 port) has one more word: `unsigned nfixedargs`.
  * `ffi_closure` is the wasm32 port's: FFI_TRAMPOLINE_SIZE is 4, the trampoline word holds
  * the closure's function pointer (its table index).
  */
-export const CIF = { abi: 0, nargs: 4, argTypes: 8, rtype: 12, bytes: 16, flags: 20, size: 24 } as const;
+export const CIF = { abi: 0, nargs: 4, argTypes: 8, rtype: 12, bytes: 16, flags: 20, size: 24, nfixedargs: 24 } as const;
+
+/**
+ * libffi's wasm32 port marks a cif made by `ffi_prep_cif_var` with this bit in `flags`
+ * and keeps the fixed-argument count in an extra field after Faasm's six,
+ * `unsigned nfixedargs` at offset 24 (FFI_EXTRA_CIF_FIELDS).
+ */
+export const CIF_VARARGS_FLAG = 1;
 export const TYPE = { size: 0, alignment: 4, type: 6, elements: 8, sizeOf: 12 } as const;
 export const CLOSURE = { ftramp: 0, cif: 4, fun: 8, userData: 12, size: 16 } as const;
 

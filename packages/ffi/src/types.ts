@@ -1,5 +1,5 @@
 import type { GuestMemory, ValType } from '@faasm/abi';
-import { CIF, FfiAbi, FfiTypeCode, MAX_WASM_PARAMS, TYPE } from './layout.js';
+import { CIF, CIF_VARARGS_FLAG, FfiAbi, FfiTypeCode, MAX_WASM_PARAMS, TYPE } from './layout.js';
 
 /**
  * Decoding a guest `ffi_cif` / `ffi_type` and lowering it to the wasm signature clang
@@ -149,6 +149,10 @@ export function lower(type: FfiType): Lowering {
 export interface CallInterface {
   readonly abi: number;
   readonly args: readonly FfiType[];
+  /** Arguments before the `...`; the rest go in the variadic buffer. */
+  readonly fixed: number;
+  /** The callee is variadic: its last wasm parameter points at the buffer of variadic arguments. */
+  readonly variadic: boolean;
   readonly rtype: FfiType;
   readonly argLowering: readonly Lowering[];
   readonly retLowering: Lowering;
@@ -175,11 +179,24 @@ export function readCif(memory: GuestMemory, cifPtr: number): CallInterface {
     if (t.code === FfiTypeCode.VOID) throw new BadTypedef(`ffi_cif at ${hex(p)}: argument ${i} is void`);
   });
   const rtype = readType(memory, memory.u32(p + CIF.rtype));
-  return lowerCif(abi, args, rtype);
+  let fixed = nargs;
+  const variadic = (memory.u32(p + CIF.flags) & CIF_VARARGS_FLAG) !== 0;
+  if (variadic) {
+    fixed = memory.u32(p + CIF.nfixedargs);
+    if (fixed > nargs) throw new BadTypedef(`ffi_cif at ${hex(p)} has ${fixed} fixed arguments of ${nargs}`);
+  }
+  return lowerCif(abi, args, rtype, variadic ? fixed : undefined);
 }
 
-export function lowerCif(abi: number, args: readonly FfiType[], rtype: FfiType): CallInterface {
-  const argLowering = args.map(lower);
+/**
+ * Lowers a cif; `fixed` (variadic calls) is the number of arguments before the `...`:
+ * clang passes the others in a buffer (see varargLayout) whose address is the last
+ * wasm parameter.
+ */
+export function lowerCif(abi: number, args: readonly FfiType[], rtype: FfiType, fixed?: number): CallInterface {
+  const variadic = fixed !== undefined;
+  const nfixed = fixed ?? args.length;
+  const argLowering = args.slice(0, nfixed).map(lower);
   const retLowering = lower(rtype);
   const sret = retLowering.kind === 'memory' || retLowering.kind === 'fp128';
   const params: ValType[] = sret ? ['i32'] : [];
@@ -188,7 +205,56 @@ export function lowerCif(abi: number, args: readonly FfiType[], rtype: FfiType):
     else if (l.kind === 'fp128') params.push('i64', 'i64');
     else if (l.kind === 'memory') params.push('i32');
   }
+  if (variadic) params.push('i32');
   if (params.length > MAX_WASM_PARAMS) throw new BadTypedef(`the call lowers to ${params.length} wasm parameters (wasm allows ${MAX_WASM_PARAMS})`);
   const result = retLowering.kind === 'scalar' ? retLowering.wasm : null;
-  return { abi, args, rtype, argLowering, retLowering, sret, params, result, key: `${params.join(',')}:${result ?? ''}` };
+  return { abi, args, fixed: nfixed, variadic, rtype, argLowering, retLowering, sret, params, result, key: `${params.join(',')}:${result ?? ''}` };
+}
+
+/** One variadic argument's place in the buffer. */
+export interface VarargSlot {
+  readonly offset: number;
+  /** What is stored: a (promoted) scalar, 16 bytes of long double, or a pointer to a copy. */
+  readonly lowering: Lowering;
+  /** The scalar type stored (after C's default promotions), for 'scalar'. */
+  readonly stored: FfiType | undefined;
+}
+
+const PROMOTED_INT: FfiType = { ptr: 0, code: FfiTypeCode.SINT32, size: 4, align: 4, elements: [] };
+const PROMOTED_UINT: FfiType = { ptr: 0, code: FfiTypeCode.UINT32, size: 4, align: 4, elements: [] };
+const PROMOTED_DOUBLE: FfiType = { ptr: 0, code: FfiTypeCode.DOUBLE, size: 8, align: 8, elements: [] };
+
+/**
+ * clang's wasm32 variadic call: each argument after the fixed ones is stored in a stack
+ * buffer at the next offset aligned to its alignment (long double 16); integers narrower
+ * than int and floats are stored promoted (C's default argument promotions); structs
+ * with more than one member and complex values are stored as a pointer to a copy.
+ */
+export function varargLayout(cif: CallInterface): { slots: VarargSlot[]; size: number } {
+  const slots: VarargSlot[] = [];
+  let offset = 0;
+  for (const type of cif.args.slice(cif.fixed)) {
+    const lowering = lower(type);
+    let stored: FfiType | undefined;
+    let size: number;
+    let align: number;
+    if (lowering.kind === 'scalar') {
+      const t = lowering.type;
+      const signedSmall = t.code === FfiTypeCode.SINT8 || t.code === FfiTypeCode.SINT16;
+      const unsignedSmall = t.code === FfiTypeCode.UINT8 || t.code === FfiTypeCode.UINT16;
+      stored = signedSmall ? PROMOTED_INT : unsignedSmall ? PROMOTED_UINT : t.code === FfiTypeCode.FLOAT ? PROMOTED_DOUBLE : t;
+      size = stored.size;
+      align = stored.align;
+    } else if (lowering.kind === 'fp128') {
+      size = 16;
+      align = 16;
+    } else {
+      size = 4;
+      align = 4;
+    }
+    offset = alignUp(offset, align);
+    slots.push({ offset, lowering, stored });
+    offset += size;
+  }
+  return { slots, size: alignUp(offset, 16) };
 }

@@ -1,6 +1,8 @@
 // faasm-cc: -Wl,--growable-table
 // ffi_call and closures over many signatures. Each test_* export returns 0 when every
 // CHECK holds, else the line of the first failing CHECK.
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include "ffi_guest.h"
 
@@ -35,6 +37,25 @@ static long double ld_add(long double a, long double b) { return a + b; }
 static _Complex double cmul(_Complex double a, _Complex double b) { return a * b; }
 struct Small { uint8_t v; };
 static struct Small small_inc(struct Small s) { s.v++; return s; }
+
+// Sums n (kind, value) pairs: 0 int, 1 double, 2 long long, 3 long double, 4 struct Pt.
+static double va_sum(int n, ...) {
+  va_list ap;
+  va_start(ap, n);
+  double sum = 0;
+  for (int i = 0; i < n; i++) {
+    switch (va_arg(ap, int)) {
+      case 0: sum += va_arg(ap, int); break;
+      case 1: sum += va_arg(ap, double); break;
+      case 2: sum += (double)va_arg(ap, long long); break;
+      case 3: sum += (double)va_arg(ap, long double); break;
+      case 4: { struct Pt p = va_arg(ap, struct Pt); sum += p.x + p.y + p.w; break; }
+      default: sum = -1e9;
+    }
+  }
+  va_end(ap);
+  return sum;
+}
 
 // ---- type descriptions ----
 static ffi_type *pt_elements[] = {&ffi_type_sint32, &ffi_type_sint32, &ffi_type_double, NULL};
@@ -165,6 +186,53 @@ EXPORT(test_long_double_and_complex) {
   void *vc[] = {&a, &b};
   ffi_call(&cif, FFI_FN(cmul), &c, vc);
   CHECK(__real__ c == 5.0 && __imag__ c == 5.0);
+  return 0;
+}
+
+EXPORT(test_variadic) {
+  ffi_cif cif;
+  ffi_type *args[] = {&ffi_type_sint,
+                      &ffi_type_sint, &ffi_type_sint8,
+                      &ffi_type_sint, &ffi_type_float,
+                      &ffi_type_sint, &ffi_type_sint64,
+                      &ffi_type_sint, &ffi_type_longdouble,
+                      &ffi_type_sint, &pt_type,
+                      &ffi_type_sint, &ffi_type_double};
+  CHECK(ffi_prep_cif_var(&cif, FFI_DEFAULT_ABI, 1, 13, &ffi_type_double, args) == FFI_OK);
+  int n = 6, k0 = 0, k1 = 1, k2 = 2, k3 = 3, k4 = 4;
+  int8_t small = -3;        // promoted to int
+  float f = 1.5f;           // promoted to double
+  int64_t big = 1ll << 40;
+  long double ld = 0.25L;
+  struct Pt p = {10, 20, 0.5};
+  double d = 100.0;
+  void *values[] = {&n, &k0, &small, &k1, &f, &k2, &big, &k3, &ld, &k4, &p, &k1, &d};
+  double r = 0;
+  ffi_call(&cif, FFI_FN(va_sum), &r, values);
+  CHECK(r == -3 + 1.5 + (double)(1ll << 40) + 0.25 + 30.5 + 100.0);
+
+  // libc's own variadic snprintf, through ffi_call.
+  char buf[64];
+  size_t size = sizeof buf;
+  char *bufp = buf;
+  const char *fmt = "%d|%s|%.2f|%lld|%c";
+  const char *word = "hi";
+  int i42 = 42;
+  double two_half = 2.5;
+  int64_t ll = -(1ll << 35);
+  int ch = 'z';
+  ffi_type *pargs[] = {&ffi_type_pointer, &ffi_type_uint32, &ffi_type_pointer,
+                       &ffi_type_sint, &ffi_type_pointer, &ffi_type_double, &ffi_type_sint64, &ffi_type_sint};
+  void *pvalues[] = {&bufp, &size, &fmt, &i42, &word, &two_half, &ll, &ch};
+  CHECK(ffi_prep_cif_var(&cif, FFI_DEFAULT_ABI, 3, 8, &ffi_type_sint, pargs) == FFI_OK);
+  ffi_arg written = 0;
+  ffi_call(&cif, FFI_FN(snprintf), &written, pvalues);
+  CHECK(strcmp(buf, "42|hi|2.50|-34359738368|z") == 0);
+  CHECK((int)written == (int)strlen(buf));
+
+  // A variadic cif cannot make a closure.
+  static ffi_closure c;
+  CHECK(ffi_prep_closure_loc(&c, &cif, (void (*)(ffi_cif *, void *, void **, void *))0, NULL, &c) == FFI_BAD_ABI);
   return 0;
 }
 
@@ -307,7 +375,7 @@ __attribute__((export_name("trap_bad_abi"))) void trap_bad_abi(void) {
 // Run as a function: every test in turn; the first failing CHECK's line is the return value.
 int main(void) {
   int (*tests[])(void) = {test_integers, test_small_results_widen, test_64bit_and_floats, test_pointer_and_void,
-                          test_structs, test_long_double_and_complex, test_closures, test_closure_int64, test_closure_errors};
+                          test_structs, test_long_double_and_complex, test_variadic, test_closures, test_closure_int64, test_closure_errors};
   for (unsigned i = 0; i < sizeof tests / sizeof tests[0]; i++) {
     int line = tests[i]();
     if (line != 0) return line;

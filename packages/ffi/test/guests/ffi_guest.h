@@ -1,6 +1,6 @@
 // libffi's public structs and type objects for wasm32 guests (Debian has no wasm
 // libffi): the layout @faasm/ffi decodes. ffi_call and ffi_prep_closure_loc are host
-// imports; ffi_prep_cif is libffi's guest-side C, reduced here to filling the cif.
+// imports; ffi_prep_cif(_var) is libffi's guest-side C, reduced here to filling the cif.
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
@@ -39,7 +39,10 @@ typedef struct {
   ffi_type *rtype;
   unsigned bytes;
   unsigned flags;
+  unsigned nfixedargs;  // libffi's wasm32 port: read only when flags has FFI_VARARGS_FLAG
 } ffi_cif;
+
+#define FFI_VARARGS_FLAG 1
 
 typedef unsigned long ffi_arg;
 typedef signed long ffi_sarg;
@@ -80,6 +83,16 @@ static inline ffi_status ffi_prep_cif(ffi_cif *cif, ffi_abi abi, unsigned nargs,
   cif->rtype = rtype;
   cif->bytes = 0;
   cif->flags = 0;
+  cif->nfixedargs = nargs;
+  return FFI_OK;
+}
+
+static inline ffi_status ffi_prep_cif_var(ffi_cif *cif, ffi_abi abi, unsigned nfixedargs, unsigned ntotalargs,
+                                          ffi_type *rtype, ffi_type **atypes) {
+  ffi_status status = ffi_prep_cif(cif, abi, ntotalargs, rtype, atypes);
+  if (status != FFI_OK) return status;
+  cif->flags |= FFI_VARARGS_FLAG;
+  cif->nfixedargs = nfixedargs;
   return FFI_OK;
 }
 
