@@ -15,7 +15,6 @@ export const DEFAULT_PACKAGES: readonly string[] = [
   '@faasm/openmp',
   '@faasm/mpi',
   '@faasm/ffi',
-  // Last: side modules resolve their imports against what the others linked.
   '@faasm/dynlink',
 ];
 

@@ -65,12 +65,23 @@ const LIBTABLE = `(module
 
 const LIBBAD = `(module (import "env" "nope" (func)) (func (export "f")))`;
 
+// Weak imports (IMPORT_INFO flag WASM_SYMBOL_BINDING_WEAK): a missing function and data symbol.
+const LIBWEAK = `(module
+  (import "env" "maybe" (func $maybe))
+  (import "GOT.mem" "maybe_data" (global $d (mut i32)))
+  (func (export "data_address") (result i32) (global.get $d))
+  (func (export "call_maybe") (call $maybe)))`;
+
 async function setup(table = '1') {
   const files: Record<string, Uint8Array> = {
     'libdep.wasm': await sideModule(LIBDEP, dylink({ size: 4, align: 2, table: 0 })),
     'libuser.wasm': await sideModule(LIBUSER, dylink({ size: 0, align: 0, table: 0 }, ['libdep.wasm'])),
     'libtable.wasm': await sideModule(LIBTABLE, dylink({ size: 0, align: 0, table: 2 })),
     'libbad.wasm': await sideModule(LIBBAD, dylink({ size: 0, align: 0, table: 0 })),
+    'libweak.wasm': await sideModule(LIBWEAK, [
+      ...dylink({ size: 0, align: 0, table: 0 }),
+      ...sub(4, [2, ...name('env'), ...name('maybe'), 1, ...name('GOT.mem'), ...name('maybe_data'), 1]),
+    ]),
     'plain.wasm': await sideModule(LIBUSER, undefined),
   };
   const g = load(new WebAssembly.Module(await parse(MAIN(table))), { files, dir: '/nonexistent' });
@@ -126,6 +137,14 @@ describe('side modules from WAT', () => {
     expect(g.open('plain.wasm')).toBe(0);
     expect(g.error()).toMatch(/not a side module/);
     expect(linkerOf(g.host).modules).toEqual([]);
+  });
+
+  it('weak undefined symbols load: data at address 0, a function that traps when called', async () => {
+    const g = await setup();
+    const h = g.open('libweak.wasm');
+    expect(h, g.error() ?? '').not.toBe(0);
+    expect(g.host.exports.callIndirect(g.sym(h, 'data_address'))).toBe(0);
+    expect(() => g.host.exports.callIndirect(g.sym(h, 'call_maybe'))).toThrow(/called weak undefined function maybe/);
   });
 
   it('a table that cannot grow fails dlopen with a reason', async () => {

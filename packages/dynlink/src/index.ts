@@ -16,8 +16,8 @@ export const manifest = manifestOf(table as unknown as ImportTable<unknown>);
 
 /**
  * Adds dlopen/dlsym/dlclose/dlerror to `importObject`, bound to `host`. Side modules'
- * imports resolve against this same import object (the host imports linked for the main
- * module), so link this package last.
+ * imports resolve, at dlopen time, against this same import object: the host imports
+ * every package linked for the main module.
  */
 export function link(importObject: ImportObject, host: FaasletHost): void {
   linkTable(table, importObject, host);

@@ -185,14 +185,14 @@ export class DynamicLinker {
     const table = this.host.exports.table;
     if (!table) throw new DlError(`${path}: the main module does not export its function table (--export-table)`);
 
-    const memoryBase = info.memorySize === 0 ? 0 : this.#allocate(info.memorySize, 2 ** info.memoryAlign);
-    if (memoryBase !== 0) this.host.memory.fill(memoryBase, info.memorySize, 0);
     const slotsBefore = this.#ownedSlots.length;
-    const tableBase = this.#allocateSlots(info.tableSize, 2 ** info.tableAlign, path);
-    const got = new Map<string, WebAssembly.Global>();
+    let memoryBase = 0;
     const imports: ImportObject = {};
     const pendingSelf: Array<{ kind: 'mem' | 'func'; name: string; global: WebAssembly.Global }> = [];
     try {
+      memoryBase = info.memorySize === 0 ? 0 : this.#allocate(info.memorySize, 2 ** info.memoryAlign);
+      if (memoryBase !== 0) this.host.memory.fill(memoryBase, info.memorySize, 0);
+      const tableBase = this.#allocateSlots(info.tableSize, 2 ** info.tableAlign, path);
       for (const imp of WebAssembly.Module.imports(module)) {
         const ns = (imports[imp.module] ??= {});
         if (imp.module === 'GOT.mem' || imp.module === 'GOT.func') {
@@ -201,7 +201,6 @@ export class DynamicLinker {
           const address = kind === 'mem' ? this.#dataAddress(imp.name, needed) : this.#functionIndex(imp.name, needed);
           if (address !== undefined) global.value = address;
           else pendingSelf.push({ kind, name: imp.name, global });
-          got.set(`${imp.module}.${imp.name}`, global);
           ns[imp.name] = global;
           continue;
         }
@@ -212,7 +211,9 @@ export class DynamicLinker {
       try {
         instance = new WebAssembly.Instance(module, imports);
       } catch (e) {
-        if (e instanceof WebAssembly.LinkError) throw new DlError(`${path}: ${e.message}`);
+        // LinkError: an import of the wrong type; RuntimeError: a segment that does not
+        // fit (a dylink.0 size smaller than the module's data or elements).
+        if (e instanceof WebAssembly.LinkError || e instanceof WebAssembly.RuntimeError) throw new DlError(`${path}: ${e.message}`);
         throw e;
       }
       for (const { kind, name, global } of pendingSelf) {
@@ -237,7 +238,11 @@ export class DynamicLinker {
         this.#owned.delete(slot);
         table.set(slot, null);
       }
-      if (memoryBase !== 0 && this.host.exports.function('malloc') && this.host.exports.function('free')) this.host.exports.free(this.#mallocBlocks.get(memoryBase) ?? memoryBase);
+      const block = this.#mallocBlocks.get(memoryBase);
+      if (block !== undefined) {
+        this.#mallocBlocks.delete(memoryBase);
+        this.host.exports.free(block);
+      }
       throw e;
     }
   }
