@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds every C/C++ guest fixture with the SDK's `faasm cc`: examples/*.c and
 // packages/*/test/guests/*.{c,cpp}, each to a .wasm beside its source.
-// A source may start with `// faasm-cc: <flags>` (e.g. `--threads -fopenmp -O0`).
+// A source may start with `// faasm-cc: <flags>` (e.g. `--threads -fopenmp -O0`;
+// `--side-module` builds a PIC side module for dlopen).
 // `--check` builds into a temporary folder and fails if a committed .wasm differs
 // (clang runs binaryen's wasm-opt when it is on PATH; with it the output is
 // byte-identical across machines and folders).
@@ -53,15 +54,16 @@ function flagsOf(source) {
 function build(source) {
   const flags = flagsOf(source);
   const threads = flags.includes('--threads');
+  const sideModule = flags.includes('--side-module');
   const cxx = source.endsWith('.cpp');
-  const extra = flags.filter((f) => f !== '--threads');
+  const extra = flags.filter((f) => f !== '--threads' && f !== '--side-module');
   const target = check
     ? join(outDir, relative(root, source).replaceAll('/', '__').replace(/\.(c|cpp)$/, '.wasm'))
     : join(dirname(source), basename(source).replace(/\.(c|cpp)$/, '.wasm'));
   const optimise = extra.some((f) => /^-O/.test(f)) ? [] : ['-O2'];
   // __FILE__ (assert, CHECK macros) must not embed where the checkout lives.
   const prefixMap = `-ffile-prefix-map=${root}/=`;
-  const { command, args } = ccCommand([...optimise, prefixMap, ...extra, source, '-o', target], { threads, cxx });
+  const { command, args } = ccCommand([...optimise, prefixMap, ...extra, source, '-o', target], { threads, sideModule, cxx });
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'pipe'], env: toolchainEnv() });
     let stderr = '';

@@ -14,6 +14,8 @@ export const DEFAULT_PACKAGES: readonly string[] = [
   '@faasm/pthreads',
   '@faasm/openmp',
   '@faasm/mpi',
+  '@faasm/ffi',
+  '@faasm/dynlink',
 ];
 
 /** A package as the composer sees it: its npm name and its module. */

@@ -8,7 +8,8 @@ const USAGE = `faasm <command> [options]
 Commands:
   run <module.wasm>      run a Faasm function once (embedded runtime, no servers)
   inspect <module.wasm>  list imports by providing package, exports, memory, table
-  cc [--threads] ...     compile C for Faasm (clang-19, wasm32-wasi, Faasm's link flags)
+  cc [--threads] ...     compile C for Faasm (clang-19, wasm32-wasi, Faasm's link flags);
+                         --side-module instead builds a PIC side module for dlopen
   c++ [--threads] ...    compile C++ for Faasm
   help [command]         show help
 
@@ -28,7 +29,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'cc':
       case 'c++': {
         const threads = rest.includes('--threads');
-        return cc(rest.filter((a) => a !== '--threads'), { threads, cxx: command === 'c++' });
+        const sideModule = rest.includes('--side-module');
+        return cc(rest.filter((a) => a !== '--threads' && a !== '--side-module'), { threads, sideModule, cxx: command === 'c++' });
       }
       case undefined:
       case 'help':

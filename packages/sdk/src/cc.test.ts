@@ -25,6 +25,18 @@ describe('faasm cc', () => {
     expect(ccCommand(['x.cpp'], { cxx: true }).command).toBe('clang++-19');
   });
 
+  it('builds a side module with PIC flags instead of the Faaslet link flags', () => {
+    const { args } = ccCommand(['side.c', '-o', 'side.wasm'], { sideModule: true });
+    expect(args).toEqual(expect.arrayContaining(['-fPIC', '-fvisibility=default', '-shared', '-nostdlib', '-Wl,--experimental-pic', '-Wl,--no-entry']));
+    expect(args).not.toContain('-Wl,--stack-first');
+    expect(args).not.toContain('-Wl,--export-table');
+    // Compile-only: the compile flags, no link flags.
+    const compileOnly = ccCommand(['-c', 'side.c'], { sideModule: true }).args;
+    expect(compileOnly).toContain('-fPIC');
+    expect(compileOnly).not.toContain('-shared');
+    expect(() => ccCommand(['side.c'], { sideModule: true, threads: true })).toThrow(/threads/);
+  });
+
   it('links a guest library when a source includes its header', () => {
     const src = join(work, 'uses-mpi.c');
     writeFileSync(src, '#include <mpi.h>\nint main(void) { return 0; }\n');

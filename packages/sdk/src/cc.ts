@@ -24,6 +24,8 @@ export interface CcOptions {
   cxx?: boolean;
   /** The shared-memory thread kit (pthreads/OpenMP on a shared memory). */
   threads?: boolean;
+  /** A side module for dlopen (PIC, `dylink.0`) instead of a Faaslet: see sideModuleFlags(). */
+  sideModule?: boolean;
 }
 
 /**
@@ -74,6 +76,28 @@ export function threadFlags(): string[] {
   ];
 }
 
+/**
+ * Compile and link flags of a side module for @faasm/dynlink's dlopen (the
+ * tool-conventions DynamicLinking.md ABI): position-independent code, default visibility
+ * (wasm32 defaults to hidden, which would export nothing), `-shared` with wasm-ld's
+ * experimental PIC, no entry point, and no libc: libc is not PIC in Debian's wasi-libc,
+ * so a side module imports what it uses (strlen, malloc, ...) from the main module, which
+ * must export it (e.g. `-Wl,--export=strlen`) and have a growable table
+ * (`-Wl,--growable-table`). `__wasm_call_ctors` is exported for dlopen to run.
+ */
+export function sideModuleFlags(): string[] {
+  return [
+    '-fPIC',
+    '-fvisibility=default',
+    '-shared',
+    '-nostdlib',
+    '-Wl,--experimental-pic',
+    '-Wl,--no-entry',
+    '-Wl,--allow-undefined',
+    '-Wl,--export-if-defined=__wasm_call_ctors',
+  ];
+}
+
 /** Guest libraries linked when a source includes a header (e.g. mpi.h → lib/mpi.c). */
 const HEADER_LIBRARIES: ReadonlyArray<{ header: RegExp; source: string }> = [
   { header: /#\s*include\s*[<"]mpi\.h[>"]/, source: 'mpi.c' },
@@ -121,7 +145,10 @@ export function ccCommand(args: readonly string[], options: CcOptions = {}): { c
   const includeDirs = args.filter((a) => a.startsWith('-I') && a.length > 2).map((a) => a.slice(2));
   // Compile-only runs (-c, -S, -E) take no link flags and no guest libraries.
   const links = !args.some((a) => a === '-c' || a === '-S' || a === '-E');
-  const compileFlags = (options.threads ? threadFlags() : []).filter((f) => links || !f.startsWith('-Wl,'));
+  if (options.sideModule && options.threads) throw new Error('a side module cannot use the threads kit');
+  const kit = options.sideModule ? sideModuleFlags() : options.threads ? threadFlags() : [];
+  const compileFlags = kit.filter((f) => links || !(f.startsWith('-Wl,') || f === '-shared' || f === '-nostdlib'));
+  const linkFlags = options.sideModule ? [] : [...librariesFor(inputs, options, includeDirs), ...faasmLinkFlags()];
   const full = [
     '--target=wasm32-wasi',
     '--sysroot=/usr',
@@ -129,7 +156,7 @@ export function ccCommand(args: readonly string[], options: CcOptions = {}): { c
     ...(options.cxx ? ['-fno-exceptions'] : []),
     ...compileFlags,
     ...args,
-    ...(links ? [...librariesFor(inputs, options, includeDirs), ...faasmLinkFlags()] : []),
+    ...(links ? linkFlags : []),
   ];
   return { command, args: full };
 }

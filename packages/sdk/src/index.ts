@@ -8,6 +8,7 @@ export {
   THREADS_MAX_MEMORY,
   faasmLinkFlags,
   threadFlags,
+  sideModuleFlags,
   librariesFor,
   ccCommand,
   checkToolchain,
