@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Errno, ErrnoError, lifecycleOf } from '@faasm/abi';
+import { Errno, ErrnoError, GUEST_FILES, lifecycleOf } from '@faasm/abi';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { BACKENDS } from './test-backends.js';
 import { FD_TABLE } from './service.js';
@@ -59,6 +59,23 @@ describe.each(BACKENDS)('lifecycle and services (%s backend)', (fs) => {
     lifecycleOf(c.host).beforeCall();
     c.write(1, 'fresh');
     expect(new TextDecoder().decode(stdio.takeCaptured().stdout)).toBe('fresh');
+  });
+
+  it("the GUEST_FILES service reads inside the sandbox and fails only with ErrnoErrors that name no host path", () => {
+    const c = new Calls({ fs });
+    const files = c.host.services.require(GUEST_FILES);
+    expect(new TextDecoder().decode(files.readFile('/etc/hosts'))).toBe('127.0.0.1\tlocalhost\n');
+    for (const [path, errno] of [['/etc/missing', Errno.NOENT], ['/etc/hosts/x', Errno.NOTDIR], ['/../../etc/passwd', Errno.NOTCAPABLE], ['bad\0path', Errno.INVAL]] as const) {
+      let thrown: unknown;
+      try {
+        files.readFile(path);
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown, path).toBeInstanceOf(ErrnoError);
+      expect([path, (thrown as ErrnoError).errno]).toEqual([path, errno]);
+      expect((thrown as Error).message).not.toMatch(/faasm-root|\/tmp\//);
+    }
   });
 
   it('restore closes fds opened during the call and reinstates the snapshot fds with their positions', () => {

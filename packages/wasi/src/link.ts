@@ -1,4 +1,4 @@
-import { CAPTURED_STDIO, GUEST_FILES, linkTable, lifecycleOf, manifestOf, type FaasletHost, type ImportObject, type ImportTable } from '@faasm/abi';
+import { CAPTURED_STDIO, ErrnoError, GUEST_FILES, linkTable, type ErrnoCode, lifecycleOf, manifestOf, type FaasletHost, type ImportObject, type ImportTable } from '@faasm/abi';
 import type { FsBackend } from './backend.js';
 import { ALL_RIGHTS, Filetype, STDIN_RIGHTS, STDOUT_RIGHTS } from './constants.js';
 import { DescKind, FdTable, Mode, type FdTableHandle, type FdTableSnapshot, type Preopen } from './fdtable.js';
@@ -10,7 +10,7 @@ import type { WasiOptions } from './options.js';
 import { defaultNodeRoot, populateMemoryRoot } from './root.js';
 import { FD_TABLE, fdTableService } from './service.js';
 import { STDIO, Stdio, allocateCapture } from './stdio.js';
-import { WasiHost } from './state.js';
+import { WasiHost, errnoOf } from './state.js';
 
 export const manifest = manifestOf(table as ImportTable<never> as ImportTable<unknown>);
 
@@ -84,7 +84,17 @@ export function link(importObject: ImportObject, host: FaasletHost, options: Was
   // The runtime reads each call's captured output through abi's generic key.
   host.services.provide(CAPTURED_STDIO, stdio);
   host.services.provide(FD_TABLE, fdTableService(w));
-  host.services.provide(GUEST_FILES, { readFile: (path) => readGuestFile(w, path) });
+  host.services.provide(GUEST_FILES, {
+    // The contract: failures are ErrnoErrors (a system error's message names host paths).
+    readFile(path) {
+      try {
+        return readGuestFile(w, path);
+      } catch (e) {
+        if (e instanceof ErrnoError) throw e;
+        throw new ErrnoError(errnoOf(e) as ErrnoCode);
+      }
+    },
+  });
   lifecycleOf(host).register({
     name: '@faasm/wasi',
     beforeCall: () => stdio.restart(),
