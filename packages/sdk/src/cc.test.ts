@@ -19,7 +19,7 @@ describe('faasm cc', () => {
     expect(command).toBe('clang-19');
     expect(args).toEqual(expect.arrayContaining([
       '--target=wasm32-wasi', '--sysroot=/usr', `-I${SDK_INCLUDE}`, '-Wl,--stack-first', '-Wl,-z,stack-size=4194304',
-      '-Wl,--max-memory=4294901760', '-Wl,--export-table', '-Wl,--export=__heap_base', '-Wl,--export=__data_end',
+      '-Wl,--max-memory=4294901760', '-Wl,--export-table', '-Wl,--growable-table', '-Wl,--export=__heap_base', '-Wl,--export=__data_end',
       '-Wl,--export=__stack_pointer', '-Wl,--export-if-defined=malloc', '-Wl,--export-if-defined=_faasm_zygote',
     ]));
     expect(ccCommand(['x.cpp'], { cxx: true }).command).toBe('clang++-19');

@@ -31,7 +31,8 @@ export interface CcOptions {
 /**
  * Link flags for a Faasm guest: Faasm's own (stack first, 4 MiB stack, max memory,
  * exports of heap base, data end, malloc, free, ctors, stack pointer, zygote), plus
- * `--export-table`, which a JS host needs for calls through the function table.
+ * `--export-table`, which a JS host needs for calls through the function table, and
+ * `--growable-table`, so that dlopen and libffi closures can add functions to it.
  */
 export function faasmLinkFlags(): string[] {
   return [
@@ -40,6 +41,8 @@ export function faasmLinkFlags(): string[] {
     `-Wl,-z,stack-size=${FAASM_STACK_SIZE}`,
     `-Wl,--max-memory=${FAASM_MAX_MEMORY}`,
     '-Wl,--export-table',
+    // dlopen (@faasm/dynlink) and libffi closures (@faasm/ffi) add functions to the table.
+    '-Wl,--growable-table',
     '-Wl,--export=__heap_base',
     '-Wl,--export=__data_end',
     '-Wl,--export=__stack_pointer',
@@ -82,8 +85,8 @@ export function threadFlags(): string[] {
  * (wasm32 defaults to hidden, which would export nothing), `-shared` with wasm-ld's
  * experimental PIC, no entry point, and no libc: libc is not PIC in Debian's wasi-libc,
  * so a side module imports what it uses (strlen, malloc, ...) from the main module, which
- * must export it (e.g. `-Wl,--export=strlen`) and have a growable table
- * (`-Wl,--growable-table`). `__wasm_call_ctors` is exported for dlopen to run.
+ * must export it (e.g. `-Wl,--export=strlen`); `faasm cc` links every main module with
+ * a growable table. `__wasm_call_ctors` is exported for dlopen to run.
  */
 export function sideModuleFlags(): string[] {
   return [

@@ -1,4 +1,4 @@
-// faasm-cc: -Wl,--growable-table -Wl,--export=strlen -Wl,--export=host_value -Wl,--export=main_counter
+// faasm-cc: -Wl,--export=strlen -Wl,--export=host_value -Wl,--export=main_counter
 // dlopen/dlsym/dlclose/dlerror over libside.wasm. Each test_* export returns 0 when every
 // CHECK holds, else the line of the first failing CHECK; main runs them all.
 #include <dlfcn.h>

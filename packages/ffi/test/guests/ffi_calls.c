@@ -1,4 +1,3 @@
-// faasm-cc: -Wl,--growable-table
 // ffi_call and closures over many signatures. Each test_* export returns 0 when every
 // CHECK holds, else the line of the first failing CHECK.
 #include <stdarg.h>
