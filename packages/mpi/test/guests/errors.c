@@ -1,4 +1,5 @@
 #include <mpi.h>
+#include <stdlib.h>
 #include "check.h"
 
 /* Invalid arguments return the MPI error class (run with errors: 'return'). */
@@ -45,6 +46,11 @@ int main(int argc, char** argv) {
   ERR(MPI_Recv((void*)0xfffffff0, 64, MPI_INT, 0, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE), MPI_ERR_BUFFER);
   ERR(MPI_Bcast(x, 1, MPI_INT, size, MPI_COMM_WORLD), MPI_ERR_ROOT);
   ERR(MPI_Allreduce((void*)0xfffffff0, x, 4, MPI_INT, MPI_SUM, MPI_COMM_WORLD), MPI_ERR_BUFFER);
+  /* Large allreduces (the ring that works in guest memory) check both buffers first. */
+  int* big = malloc((1 << 18) * sizeof(int));
+  ERR(MPI_Allreduce((void*)0xfff00000, big, 1 << 18, MPI_INT, MPI_SUM, MPI_COMM_WORLD), MPI_ERR_BUFFER);
+  ERR(MPI_Allreduce(big, (void*)0xfff00000, 1 << 18, MPI_INT, MPI_SUM, MPI_COMM_WORLD), MPI_ERR_BUFFER);
+  free(big);
 
   /* Ops */
   double d = 1, e = 0;
