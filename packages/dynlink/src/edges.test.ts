@@ -2,23 +2,14 @@
 // NEEDED libraries, undefined symbols, a table that cannot grow, no malloc (memory.grow),
 // and forgetting modules on a snapshot restore.
 import { parse } from '@bytecodealliance/jco';
-import { GuestTrap, lifecycleOf } from '@faasm/abi';
+import { GuestTrap, encodeName, encodeSection, encodeU32, lifecycleOf } from '@faasm/abi';
 import { describe, expect, it } from 'vitest';
 import { linkerOf, parseDylink } from './index.js';
 import { load } from './test-harness.js';
 
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-const name = (s: string) => [...leb(s.length), ...new TextEncoder().encode(s)];
-const sub = (id: number, body: number[]) => [id, ...leb(body.length), ...body];
+const leb = encodeU32;
+const name = encodeName;
+const sub = encodeSection;
 
 /** A dylink.0 payload: mem info, and NEEDED when given. */
 function dylink(mem: { size: number; align: number; table: number; tableAlign?: number }, needed: string[] = []): number[] {

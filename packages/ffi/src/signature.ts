@@ -1,4 +1,4 @@
-import type { ValType } from '@faasm/abi';
+import { encodeName, encodeSection, encodeU32, type ValType } from '@faasm/abi';
 
 /**
  * A one-function wasm module per signature: it imports `m.f` with that signature and
@@ -9,29 +9,12 @@ import type { ValType } from '@faasm/abi';
  */
 const VALTYPE: Readonly<Record<ValType, number>> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c };
 
-function leb(n: number): number[] {
-  const out: number[] = [];
-  let v = n >>> 0;
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-  return out;
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...leb(body.length), ...body];
-}
-
 export function signatureModuleBytes(params: readonly ValType[], result: ValType | null): Uint8Array<ArrayBuffer> {
   const results = result ? [VALTYPE[result]] : [];
-  const type = [1, 0x60, ...leb(params.length), ...params.map((p) => VALTYPE[p]), ...leb(results.length), ...results];
-  const name = (s: string) => [...leb(s.length), ...[...s].map((c) => c.charCodeAt(0))];
-  const imports = [1, ...name('m'), ...name('f'), 0x00, 0];
-  const exports = [1, ...name('f'), 0x00, 0];
-  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...section(1, type), ...section(2, imports), ...section(7, exports)]);
+  const type = [1, 0x60, ...encodeU32(params.length), ...params.map((p) => VALTYPE[p]), ...encodeU32(results.length), ...results];
+  const imports = [1, ...encodeName('m'), ...encodeName('f'), 0x00, 0];
+  const exports = [1, ...encodeName('f'), 0x00, 0];
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...encodeSection(1, type), ...encodeSection(2, imports), ...encodeSection(7, exports)]);
 }
 
 /** Per-host caches of signature modules and checked (function, signature) pairs. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KERNELS_WASM } from './kernels-wasm.js';
-import { kernelInstructions, kernelsWat, simdInstruction } from './kernels.js';
+import { elementBytes, kernelInstructions, kernelsWat, simdInstruction } from './kernels.js';
 import { OpId, type Kind } from './layout.js';
 import { predefinedCombine } from './reduce.js';
 import { SimdKernels } from './simd.js';
@@ -9,7 +9,6 @@ import { kernelsSource } from '../tools/gen-kernels.mjs';
 
 const KINDS: Kind[] = ['i8', 'u8', 'byte', 'i16', 'u16', 'i32', 'u32', 'i64', 'u64', 'f32', 'f64', 'bool', 'char', 'double_int'];
 const OPS = Object.entries(OpId).filter(([name]) => name !== 'NULL');
-const SIZE: Record<string, number> = { i8: 1, u8: 1, byte: 1, i16: 2, u16: 2, i32: 4, u32: 4, i64: 8, u64: 8, f32: 4, f64: 8 };
 
 /** Bytes that exercise edges: NaNs, signed zeros, infinities, extremes, for floats; any bits for integers. */
 function fill(view: Uint8Array, kind: Kind, seed: number): void {
@@ -59,7 +58,7 @@ describe('SIMD reduction kernels', () => {
         const js = predefinedCombine(op, kind);
         const simd = js && kernels.combine(op, kind, js);
         if (!js || !simd) continue;
-        const size = SIZE[kind]!;
+        const size = elementBytes(kind)!;
         for (const count of [0, 1, 16 / size - 1, 16 / size, 16 / size + 1, 1000 + (op % 7)]) for (const skew of [0, 1, 3]) {
           const n = count * size;
           const a = new Uint8Array(memory.buffer, 64 + skew, n);

@@ -56,6 +56,12 @@ const SHAPE: Partial<Record<Kind, string>> = {
   f64: 'f64x2',
 };
 
+/** Bytes per element of `kind` in its vector shape (i8x16 → 1 ... f64x2 → 8), or undefined. */
+export function elementBytes(kind: Kind): number | undefined {
+  const shape = SHAPE[kind];
+  return shape === undefined ? undefined : 16 / Number(shape.slice(shape.indexOf('x') + 1));
+}
+
 const KINDS: readonly Kind[] = ['i8', 'u8', 'byte', 'i16', 'u16', 'i32', 'u32', 'i64', 'u64', 'f32', 'f64'];
 const OPS = [OpId.MAX, OpId.MIN, OpId.SUM, OpId.PROD, OpId.BAND, OpId.BOR];
 

@@ -1,11 +1,9 @@
 import type { Kind } from './layout.js';
 import { KERNELS_WASM } from './kernels-wasm.js';
-import { kernelName, simdInstruction } from './kernels.js';
+import { elementBytes, kernelName, simdInstruction } from './kernels.js';
 import type { Combine } from './reduce.js';
 
 type Kernel = (a: number, b: number, vectors: number) => void;
-
-const ELEMENT_BYTES: Partial<Record<Kind, number>> = { i8: 1, u8: 1, byte: 1, i16: 2, u16: 2, i32: 4, u32: 4, i64: 8, u64: 8, f32: 4, f64: 8 };
 
 function decode(base64: string): Uint8Array {
   const text = atob(base64);
@@ -43,7 +41,7 @@ export class SimdKernels {
   /** `fallback` (b := a op b on `kind` items) with the kernel on guest views, or undefined if no kernel exists. */
   combine(op: number, kind: Kind, fallback: Combine): Combine | undefined {
     const ins = simdInstruction(op, kind);
-    const size = ELEMENT_BYTES[kind];
+    const size = elementBytes(kind);
     if (ins === undefined || size === undefined) return undefined;
     const kernel = this.#kernels[kernelName(ins)]!;
     const memory = this.memory;

@@ -6,7 +6,7 @@
  * every new region would deoptimise the fork and job paths (they re-optimise on a
  * background thread, slowly while the team's threads spin on both cores).
  */
-import type { FaasletHost } from '@faasm/abi';
+import { encodeName, encodeSection, encodeU32, type FaasletHost } from '@faasm/abi';
 
 /** Shared-variable counts with a fixed-arity entry point (more go through JS). */
 export const MAX_FIXED_ARGS = 6;
@@ -14,48 +14,32 @@ export const MAX_FIXED_ARGS = 6;
 /** The trampoline's entry points: c<k>(index, gtid*, btid*, ...k shared pointers). */
 export type Invoker = readonly ((index: number, gtid: number, btid: number, ...shared: number[]) => void)[];
 
-function section(id: number, body: number[]): number[] {
-  return [id, ...leb(body.length), ...body];
-}
-
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
 const I32 = 0x7f;
 
 /** The module's bytes: types T_k (2+k i32 → ()) and C_k (3+k i32 → ()), one function per k. */
 function trampolineBytes(): Uint8Array<ArrayBuffer> {
   const count = MAX_FIXED_ARGS + 1;
-  const types: number[] = [...leb(count * 2)];
+  const types: number[] = [...encodeU32(count * 2)];
   for (let k = 0; k < count; k++) {
-    types.push(0x60, ...leb(2 + k), ...Array<number>(2 + k).fill(I32), 0);
-    types.push(0x60, ...leb(3 + k), ...Array<number>(3 + k).fill(I32), 0);
+    types.push(0x60, ...encodeU32(2 + k), ...Array<number>(2 + k).fill(I32), 0);
+    types.push(0x60, ...encodeU32(3 + k), ...Array<number>(3 + k).fill(I32), 0);
   }
-  const name = (s: string) => [...leb(s.length), ...[...s].map((c) => c.charCodeAt(0))];
   // (import "e" "t" (table 0 funcref))
-  const imports = [1, ...name('e'), ...name('t'), 0x01, 0x70, 0x00, 0x00];
-  const funcs = [...leb(count)];
-  const exports = [...leb(count)];
-  const code = [...leb(count)];
+  const imports = [1, ...encodeName('e'), ...encodeName('t'), 0x01, 0x70, 0x00, 0x00];
+  const funcs = [...encodeU32(count)];
+  const exports = [...encodeU32(count)];
+  const code = [...encodeU32(count)];
   for (let k = 0; k < count; k++) {
-    funcs.push(...leb(k * 2 + 1));
-    exports.push(...name(`c${k}`), 0x00, ...leb(k));
+    funcs.push(...encodeU32(k * 2 + 1));
+    exports.push(...encodeName(`c${k}`), 0x00, ...encodeU32(k));
     const body = [0x00]; // no locals
-    for (let j = 1; j <= 2 + k; j++) body.push(0x20, ...leb(j)); // local.get j
-    body.push(0x20, 0x00, 0x11, ...leb(k * 2), 0x00, 0x0b); // local.get 0; call_indirect T_k 0; end
-    code.push(...leb(body.length), ...body);
+    for (let j = 1; j <= 2 + k; j++) body.push(0x20, ...encodeU32(j)); // local.get j
+    body.push(0x20, 0x00, 0x11, ...encodeU32(k * 2), 0x00, 0x0b); // local.get 0; call_indirect T_k 0; end
+    code.push(...encodeU32(body.length), ...body);
   }
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, types), ...section(2, imports), ...section(3, funcs), ...section(7, exports), ...section(10, code),
+    ...encodeSection(1, types), ...encodeSection(2, imports), ...encodeSection(3, funcs), ...encodeSection(7, exports), ...encodeSection(10, code),
   ]);
 }
 

@@ -5,6 +5,8 @@
  * touching code. Spec: WebAssembly core 1.0/2.0, binary format (§5).
  */
 
+import { encodeName, encodeU32 } from '@faasm/abi';
+
 const SECTION = { custom: 0, type: 1, import: 2, function: 3, table: 4, memory: 5, global: 6, export: 7 } as const;
 const EXTERNAL = { func: 0, table: 1, memory: 2, global: 3 } as const;
 
@@ -98,22 +100,6 @@ function sectionRank(id: number): number {
   return rank < 0 ? SECTION_ORDER.length : rank;
 }
 
-function encodeU32(value: number): number[] {
-  const out: number[] = [];
-  let v = value >>> 0;
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-  return out;
-}
-
-function encodeName(name: string): number[] {
-  const bytes = new TextEncoder().encode(name);
-  return [...encodeU32(bytes.length), ...bytes];
-}
 
 /** Splits a binary into sections and reads the facts the runtime needs. */
 export function readModule(bytes: Uint8Array): ModuleFacts {
