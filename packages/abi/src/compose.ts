@@ -90,7 +90,10 @@ export function missingImportsError(missing: readonly MissingImport[]): LinkErro
 
 /**
  * Links the packages a module needs into a fresh import object. Refuses (one LinkError
- * listing them all) if any function import is left unresolved.
+ * listing them all) if any function import is left unresolved. When `importObject`
+ * already holds the memory the module imports, it is attached to `host` first, so
+ * packages can build wasm functions over it while they link (a shared memory's lock
+ * fast paths: @faasm/threads installFastPaths).
  */
 export function compose(
   module: WebAssembly.Module,
@@ -99,8 +102,12 @@ export function compose(
   options: Readonly<Record<string, unknown>> = {},
   importObject: ImportObject = {},
 ): { importObject: ImportObject; plan: CompositionPlan } {
-  const plan = planComposition(WebAssembly.Module.imports(module), available);
+  const imports = WebAssembly.Module.imports(module);
+  const plan = planComposition(imports, available);
   if (plan.missing.length > 0) throw missingImportsError(plan.missing);
+  const memoryImport = imports.find((imp) => imp.kind === 'memory');
+  const memory = memoryImport && importObject[memoryImport.module]?.[memoryImport.name];
+  if (memory instanceof WebAssembly.Memory) host.memory.attach(memory);
   for (const entry of plan.packages) entry.pkg.link(importObject, host, options[entry.name]);
   return { importObject, plan };
 }

@@ -18,7 +18,7 @@ export {
   type Manifest,
 } from './table.js';
 export { Errno, ErrnoError, errnoFromNode, type ErrnoName, type ErrnoCode } from './errno.js';
-export { encodeU32, encodeName, encodeSection } from './wasm-encode.js';
+export { encodeU32, encodeName, encodeSection, moduleFromBase64 } from './wasm-encode.js';
 export {
   ServiceKey,
   ServiceRegistry,

@@ -26,3 +26,14 @@ export function encodeName(name: string): number[] {
 export function encodeSection(id: number, payload: readonly number[]): number[] {
   return [id, ...encodeU32(payload.length), ...payload];
 }
+
+/**
+ * A module committed as base64 (modules assembled from WAT by `npm run gen:wasm`) →
+ * the compiled module. Plain `atob`, so it runs in browsers too.
+ */
+export function moduleFromBase64(base64: string): WebAssembly.Module {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return new WebAssembly.Module(bytes);
+}

@@ -5,7 +5,7 @@ import { OpId, type Kind } from './layout.js';
 import { predefinedCombine } from './reduce.js';
 import { SimdKernels } from './simd.js';
 // @ts-expect-error: a plain ES module of the package's tools (no types).
-import { kernelsSource } from '../tools/gen-kernels.mjs';
+import { wasmSource } from '../../../tools/gen-wasm.mjs';
 
 const KINDS: Kind[] = ['i8', 'u8', 'byte', 'i16', 'u16', 'i32', 'u32', 'i64', 'u64', 'f32', 'f64', 'bool', 'char', 'double_int'];
 const OPS = Object.entries(OpId).filter(([name]) => name !== 'NULL');
@@ -32,7 +32,7 @@ function fill(view: Uint8Array, kind: Kind, seed: number): void {
 describe('SIMD reduction kernels', () => {
   it('the committed module is the one kernelsWat() assembles to', async () => {
     const source = (await import('node:fs')).readFileSync(new URL('./kernels-wasm.ts', import.meta.url), 'utf8');
-    expect(source).toBe(await kernelsSource());
+    expect(source).toBe(await wasmSource('mpi'));
     expect(kernelsWat(true)).toContain('shared');
   });
 

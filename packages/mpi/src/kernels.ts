@@ -3,8 +3,8 @@ import { OpId, type Kind } from './layout.js';
 /**
  * Reduction kernels in WebAssembly SIMD: `b := a op b` over 16-byte vectors of guest
  * memory, 3–4× faster than a JavaScript loop over typed arrays (V8 does not vectorise
- * JavaScript). This file is the source of truth: `npm run gen:kernels` (in
- * packages/mpi) turns `kernelsWat()` into the bytes of kernels-wasm.ts, and a test
+ * JavaScript). This file is the source of truth: `npm run gen:wasm` (at the
+ * repository root) turns `kernelsWat()` into the bytes of kernels-wasm.ts, and a test
  * checks that they match.
  *
  * Every kernel gives bit-for-bit the result of the JavaScript combine in reduce.ts:

@@ -1,16 +1,10 @@
+import { moduleFromBase64 } from '@faasm/abi';
 import type { Kind } from './layout.js';
 import { KERNELS_WASM } from './kernels-wasm.js';
 import { elementBytes, kernelName, simdInstruction } from './kernels.js';
 import type { Combine } from './reduce.js';
 
 type Kernel = (a: number, b: number, vectors: number) => void;
-
-function decode(base64: string): Uint8Array {
-  const text = atob(base64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
-}
 
 /**
  * The SIMD reduction kernels (kernels.ts) instantiated over one guest memory. A
@@ -31,7 +25,7 @@ export class SimdKernels {
   static over(memory: WebAssembly.Memory): SimdKernels | undefined {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     try {
-      const module = new WebAssembly.Module(decode(shared ? KERNELS_WASM.shared : KERNELS_WASM.plain) as Uint8Array<ArrayBuffer>);
+      const module = moduleFromBase64(shared ? KERNELS_WASM.shared : KERNELS_WASM.plain);
       return new SimdKernels(memory, new WebAssembly.Instance(module, { env: { memory } }).exports);
     } catch {
       return undefined;

@@ -1,3 +1,4 @@
+import { parse } from '@bytecodealliance/jco';
 import { LinkError, type LoadedPackage } from '@faasm/abi';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- a plain JavaScript fixture package
@@ -99,5 +100,41 @@ describe('Faaslet lifecycle with a C guest', () => {
     }
     f.reset();
     expect(f.host.memory.size).toBe(size);
+  });
+});
+
+describe('Faaslet memory at link time', () => {
+  /** A package that records what memory its link saw attached to the host. */
+  function probe() {
+    const seen: { memory: WebAssembly.Memory | undefined } = { memory: undefined };
+    const pkg: LoadedPackage = {
+      name: 'probe',
+      pkg: {
+        manifest: { imports: { probe: ['f'] } },
+        link(importObject, host) {
+          seen.memory = host.memory.attached ? host.memory.memory : undefined;
+          importObject['probe'] = { f: () => {} };
+        },
+      },
+    };
+    return { seen, pkg };
+  }
+  const guest = (memory: string) =>
+    parse(`(module (import "probe" "f" (func)) (import "env" "memory" (memory ${memory})) (func (export "_start") (call 0)))`);
+
+  it('creates a shared memory before linking and instantiates over that one (packages build fast paths over it)', async () => {
+    const { seen, pkg } = probe();
+    const f = new Faaslet(await new ModuleCache().load(await guest('1 4 shared')), { packages: [pkg] });
+    expect(seen.memory).toBeDefined();
+    expect(seen.memory!.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(f.host.memory.memory).toBe(seen.memory);
+    expect(f.call().returnValue).toBe(0);
+  });
+
+  it('creates a plain imported memory at instantiation (it is replaced when a reset finds it grown)', async () => {
+    const { seen, pkg } = probe();
+    const f = new Faaslet(await new ModuleCache().load(await guest('1 4')), { packages: [pkg] });
+    expect(seen.memory).toBeUndefined();
+    expect(f.host.memory.memory.buffer).toBeInstanceOf(ArrayBuffer);
   });
 });

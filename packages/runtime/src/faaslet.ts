@@ -93,12 +93,15 @@ export class Faaslet {
       ...(options.bridge ? { bridge: options.bridge } : {}),
       ...(options.log ? { log: options.log } : {}),
     });
-    const { importObject } = compose(loaded.module, this.host, options.packages, options.packageOptions ?? {}, {
-      ...cloneImports(options.extraImports),
-    });
-    this.#importObject = importObject;
     const mem = loaded.facts.importedMemory;
     this.#importedMemory = mem ? { module: mem.module, name: mem.name } : undefined;
+    const imports = cloneImports(options.extraImports);
+    // A shared memory is created once, before linking: packages build their wasm fast
+    // paths over it (compose attaches it to the host). A plain one is created (again,
+    // after growth) by #instantiate.
+    if (mem?.limits.shared) (imports[mem.module] ??= {})[mem.name] = this.#createMemory();
+    const { importObject } = compose(loaded.module, this.host, options.packages, options.packageOptions ?? {}, imports);
+    this.#importObject = importObject;
     this.#instance = this.#instantiate();
     options.prepare?.(this.host);
 
@@ -121,18 +124,26 @@ export class Faaslet {
     return this.#instance;
   }
 
+  /** A fresh memory for the module's memory import. */
+  #createMemory(): WebAssembly.Memory {
+    const limits = this.loaded.facts.importedMemory!.limits;
+    // V8 reserves a shared memory's maximum up front: cap what Faasm's 4 GiB flags declare.
+    const maximum = limits.shared ? Math.max(limits.initial, Math.min(limits.maximum ?? SHARED_MAX_PAGES, SHARED_MAX_PAGES)) : limits.maximum;
+    return new WebAssembly.Memory({
+      initial: limits.initial,
+      ...(maximum !== undefined ? { maximum } : {}),
+      ...(limits.shared ? { shared: true } : {}),
+    } as WebAssembly.MemoryDescriptor);
+  }
+
   #instantiate(): WebAssembly.Instance {
     let memory: WebAssembly.Memory | undefined;
-    if (this.#importedMemory) {
-      const limits = this.loaded.facts.importedMemory!.limits;
-      // V8 reserves a shared memory's maximum up front: cap what Faasm's 4 GiB flags declare.
-      const maximum = limits.shared ? Math.max(limits.initial, Math.min(limits.maximum ?? SHARED_MAX_PAGES, SHARED_MAX_PAGES)) : limits.maximum;
-      memory = new WebAssembly.Memory({
-        initial: limits.initial,
-        ...(maximum !== undefined ? { maximum } : {}),
-        ...(limits.shared ? { shared: true } : {}),
-      } as WebAssembly.MemoryDescriptor);
-      (this.#importObject[this.#importedMemory.module] ??= {})[this.#importedMemory.name] = memory;
+    const imported = this.#importedMemory;
+    if (imported) {
+      const ns = (this.#importObject[imported.module] ??= {});
+      // A shared memory is the one linked against (never replaced); a plain one is new.
+      if (this.loaded.facts.importedMemory!.limits.shared) memory = ns[imported.name] as WebAssembly.Memory;
+      else ns[imported.name] = memory = this.#createMemory();
     }
     let instance: WebAssembly.Instance;
     try {

@@ -17,3 +17,4 @@ export {
   type WorkerData,
   type JobRunner,
 } from './runtime.js';
+export { sharedMemoryOf, installFastPaths, LOCK_SPINS, SHARED_MEMORY_IMPORT_WAT, WORD_CHECK_WAT, WORD_LOCK_WAT } from './guest-locks.js';

@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { createHost, GuestTrap, type ImportObject } from '@faasm/abi';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error -- the repository's generator (plain JavaScript)
+import { wasmSource } from '../../../tools/gen-wasm.mjs';
+import { boundEnv, thrownBy } from '../../threads/src/test-harness.js';
+import { link } from './index.js';
+
+describe('critical sections in wasm', () => {
+  it('the committed module is the one criticalWat() assembles to', async () => {
+    expect(readFileSync(new URL('./fast-wasm.ts', import.meta.url), 'utf8')).toBe(await wasmSource('openmp'));
+  });
+
+  it('replace the JavaScript imports over a shared memory and use the first word of the name as the lock', () => {
+    const host = createHost();
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    host.memory.attach(memory);
+    const importObject: ImportObject = {};
+    link(importObject, host);
+    const env = importObject['env'] as Record<string, (...args: number[]) => number>;
+    const words = new Int32Array(memory.buffer);
+    for (const name of ['__kmpc_critical', '__kmpc_critical_with_hint', '__kmpc_end_critical']) {
+      // An exported wasm function, not a bound JavaScript closure (the sweep tests cover
+      // its fallback: every bad pointer traps naming the import).
+      expect(String(env[name]), name).toMatch(/^function \d+\(\) \{ \[native code\] \}$/);
+      expect((env[name] as unknown as { faasmPackage: string }).faasmPackage).toBe('@faasm/openmp');
+    }
+    env['__kmpc_critical']!(0, 0, 64);
+    env['__kmpc_critical_with_hint']!(0, 0, 96, 0);
+    expect([words[16], words[24]]).toEqual([1, 1]);
+    env['__kmpc_end_critical']!(0, 0, 64);
+    expect([words[16], words[24]]).toEqual([0, 1]);
+    words[24] = 2; // contended: the release clears the word and wakes a sleeper
+    env['__kmpc_end_critical']!(0, 0, 96);
+    expect(words[24]).toBe(0);
+  });
+
+  it('stay JavaScript without a shared memory (snapshot mode)', () => {
+    const host = createHost();
+    host.memory.attach(new WebAssembly.Memory({ initial: 1 }));
+    const importObject: ImportObject = {};
+    link(importObject, host);
+    expect(String(importObject['env']!['__kmpc_critical'])).not.toMatch(/native code/);
+  });
+
+  it('trap naming the import on a misaligned name, as the JavaScript version does', () => {
+    const env = boundEnv(link);
+    for (const name of ['__kmpc_critical', '__kmpc_end_critical']) {
+      const e = thrownBy(() => env[name]!(0, 0, 66));
+      expect(e, name).toBeInstanceOf(GuestTrap);
+      expect((e as GuestTrap).importName).toBe(name);
+    }
+  });
+});
