@@ -19,7 +19,7 @@ static double now_ns(void) {
 // builds use the same statistic.
 #define BATCHES 15
 #define PER_BATCH 200
-#define COMPUTE_RUNS 5
+#define COMPUTE_RUNS 11
 
 static int by_value(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
@@ -91,15 +91,19 @@ int main(void) {
   }
   printf("critical_ns %f\n", (now_ns() - t0) / counter);
 
-  // Compute: 1 thread then 2 threads, COMPUTE_RUNS times; each figure is the median of
-  // its runs (one 45–90 ms run swings by ±5% on this shared machine). Both builds alike.
+  // Compute: 1 thread then 2 threads, COMPUTE_RUNS times; each time is the median of
+  // its runs (one 45–90 ms run swings by ±5% on this shared machine), and the speedup
+  // the median of each pair's ratio (a pair runs back to back, so a slower stretch of
+  // the machine slows both of its runs, not only one side). Both builds alike.
   const long n = 40000000;
   compute(1, n / 10);
-  double one[COMPUTE_RUNS], two[COMPUTE_RUNS];
+  double one[COMPUTE_RUNS], two[COMPUTE_RUNS], ratio[COMPUTE_RUNS];
   for (int r = 0; r < COMPUTE_RUNS; r++) {
     one[r] = compute(1, n);
     two[r] = compute(2, n);
+    ratio[r] = one[r] / two[r];
   }
+  printf("speedup %f\n", median(ratio, COMPUTE_RUNS));
   printf("compute_1_s %f\n", median(one, COMPUTE_RUNS));
   printf("compute_2_s %f\n", median(two, COMPUTE_RUNS));
   return 0;
