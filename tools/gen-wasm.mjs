@@ -19,9 +19,9 @@ export const MODULES = {
     variants: (m) => ({ plain: m.kernelsWat(false), shared: m.kernelsWat(true) }),
   },
   openmp: {
-    source: 'fast', out: 'fast-wasm', constant: 'FAST_WASM', from: 'criticalWat() in fast.ts',
-    doc: 'The critical-section fast path module, base64 (a shared guest memory).',
-    variants: (m) => ({ critical: m.criticalWat() }),
+    source: 'fast', out: 'fast-wasm', constant: 'FAST_WASM', from: 'locksWat() in fast.ts',
+    doc: 'The critical-section and lock fast path module, base64 (a shared guest memory).',
+    variants: (m) => ({ locks: m.locksWat() }),
   },
   pthreads: {
     source: 'fast', out: 'fast-wasm', constant: 'FAST_WASM', from: 'mutexWat() in fast.ts',

@@ -1,6 +1,6 @@
 import { linkTable, manifestOf, type FaasletHost, type ImportObject } from '@faasm/abi';
 import { JobKind, threadsOf } from '@faasm/threads';
-import { linkFastCritical } from './fast.js';
+import { linkFastLocks } from './fast.js';
 import { table } from './imports.js';
 import { runTeamThread } from './parallel.js';
 import { ompOf } from './state.js';
@@ -16,11 +16,11 @@ export const manifest = manifestOf(table);
  * Links the OpenMP imports. On a thread worker it also registers the runner of
  * OpenMP jobs (thread n of a team); on the main thread the OpenMP state and its
  * lifecycle hook (ICVs reset before each call) are created. Over a shared memory
- * attached before linking, critical sections take the wasm fast path (fast.ts).
+ * attached before linking, critical sections and OpenMP locks take the wasm fast path (fast.ts).
  */
 export function link(importObject: ImportObject, host: FaasletHost, _options?: unknown): void {
   linkTable(table, importObject, host);
-  linkFastCritical(importObject, host);
+  linkFastLocks(importObject, host);
   const runtime = threadsOf(host);
   ompOf(host);
   if (runtime.isWorker) runtime.registerRunner(JobKind.OPENMP, (slot) => runTeamThread(host, slot));
