@@ -46,3 +46,4 @@ export {
 } from './compose.js';
 export { CAPTURED_STDIO, GUEST_FILES, type CapturedStdio, type CapturedOutput, type GuestFiles } from './stdio.js';
 export { specConformance } from './conformance.js';
+export { WasmReader, WasmFormatError, readModule, SectionId, ExternKind, type MemoryLimits, type ModuleFacts, type Section } from './wasm-decode.js';

@@ -5,6 +5,8 @@
  *   WASM_DYLINK_NEEDED 2:   vec(name) of libraries this one needs
  *   WASM_DYLINK_EXPORT_INFO 3: vec(name, flags); WASM_DYLINK_IMPORT_INFO 4: vec(module, field, flags)
  */
+import { WasmFormatError, WasmReader } from '@faasm/abi';
+
 export const DYLINK_SECTION = 'dylink.0';
 const SUB = { memInfo: 1, needed: 2, exportInfo: 3, importInfo: 4 } as const;
 
@@ -23,54 +25,20 @@ export interface DylinkInfo {
   readonly importFlags: ReadonlyMap<string, number>;
 }
 
-export class DylinkFormatError extends Error {
+export class DylinkFormatError extends WasmFormatError {
   override readonly name = 'DylinkFormatError';
-}
-
-class Reader {
-  offset = 0;
-  constructor(readonly bytes: Uint8Array, public end = bytes.length) {}
-
-  byte(): number {
-    if (this.offset >= this.end) throw new DylinkFormatError('dylink.0 section ends early');
-    return this.bytes[this.offset++]!;
-  }
-
-  u32(): number {
-    let result = 0;
-    for (let shift = 0; ; shift += 7) {
-      if (shift > 28) throw new DylinkFormatError('dylink.0: malformed LEB128');
-      const b = this.byte();
-      result += (b & 0x7f) * 2 ** shift;
-      if ((b & 0x80) === 0) break;
-    }
-    if (result > 0xffffffff) throw new DylinkFormatError('dylink.0: number out of range');
-    return result;
-  }
-
-  name(): string {
-    const len = this.u32();
-    if (this.offset + len > this.end) throw new DylinkFormatError('dylink.0: name runs past its subsection');
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(this.bytes.subarray(this.offset, this.offset + len));
-    this.offset += len;
-    return text;
-  }
 }
 
 /** Parses a dylink.0 section's payload. Unknown subsections are skipped. */
 export function parseDylink(payload: Uint8Array): DylinkInfo {
-  const r = new Reader(payload);
+  const r = new WasmReader(payload, 0, payload.length, (message) => new DylinkFormatError(`dylink.0: ${message}`));
   let memorySize = 0, memoryAlign = 0, tableSize = 0, tableAlign = 0;
   const needed: string[] = [];
   const exportFlags = new Map<string, number>();
   const importFlags = new Map<string, number>();
-  while (r.offset < payload.length) {
+  while (!r.done) {
     const id = r.byte();
-    const size = r.u32();
-    const end = r.offset + size;
-    if (end > payload.length) throw new DylinkFormatError(`dylink.0: subsection ${id} runs past the section`);
-    const sub = new Reader(payload, end);
-    sub.offset = r.offset;
+    const sub = r.sub(r.u32(), `subsection ${id}`);
     switch (id) {
       case SUB.memInfo:
         memorySize = sub.u32();
@@ -94,7 +62,6 @@ export function parseDylink(payload: Uint8Array): DylinkInfo {
       default:
         break;
     }
-    r.offset = end;
   }
   if (memoryAlign > 16 || tableAlign > 16) throw new DylinkFormatError(`dylink.0: alignment 2^${Math.max(memoryAlign, tableAlign)} is implausible`);
   return { memorySize, memoryAlign, tableSize, tableAlign, needed, exportFlags, importFlags };
