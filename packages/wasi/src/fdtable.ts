@@ -1,6 +1,7 @@
 import type { CaptureBuffers } from './stdio.js';
 import { Errno, ErrnoError } from '@faasm/abi';
 import type { FsBackend } from './backend.js';
+import { asGrowable, growableSab } from './growable.js';
 
 /** How many fds a Faaslet may hold (fd numbers are 0..MAX_FDS-1). */
 export const MAX_FDS = 1024;
@@ -18,6 +19,13 @@ const FDS_AT = USED_AT + MAX_FDS;
 const DESCS_AT = FDS_AT + MAX_FDS * SLOT_INTS;
 const PATHS_AT_BYTES = (DESCS_AT + MAX_FDS * SLOT_INTS) * 4;
 const BUFFER_BYTES = PATHS_AT_BYTES + MAX_FDS * MAX_PATH_BYTES;
+/**
+ * Path slots a new table has room for. The path area (4 MiB for every description)
+ * grows on demand up to BUFFER_BYTES, since zeroing and accounting for it on every
+ * Faaslet dominated cold starts; descriptions are claimed lowest first, so most tables
+ * never grow.
+ */
+const INITIAL_PATH_SLOTS = 8;
 
 /** fd slot fields (Int32 offsets inside a slot; int 0 is unused: whether the fd is open is at USED_AT). */
 const F = { GEN: 1, DESC: 2, ROOT: 3, PREOPEN: 4, RB_LO: 5, RB_HI: 6, RI_LO: 7, RI_HI: 8 } as const;
@@ -66,9 +74,15 @@ export interface NewDesc {
   path: string;
 }
 
-/** A saved table (lifecycle snapshot): the metadata and the paths of live descriptions. */
+/**
+ * A saved table (lifecycle snapshot): the header and the used flags and slots of the
+ * first `fds` fds, then the first `descs` descriptions (the rest were free), and the
+ * paths of live descriptions.
+ */
 export interface FdTableSnapshot {
   ints: Int32Array;
+  fds: number;
+  descs: number;
   paths: Map<number, Uint8Array>;
 }
 
@@ -99,18 +113,40 @@ export class FdTable {
 
   /** `attached`: the table was created by another thread, which keeps using it. */
   constructor(handle: FdTableHandle, backend: FsBackend, attached = false) {
-    if (handle.buffer.byteLength < BUFFER_BYTES) throw new Error('fd table buffer too small');
+    const buffer = asGrowable(handle.buffer);
+    if (buffer.byteLength < PATHS_AT_BYTES || (buffer.byteLength < BUFFER_BYTES && !buffer.growable)) throw new Error('fd table buffer too small');
     this.#handle = handle;
     this.#shared = attached;
     this.#backend = backend;
-    this.i32 = new Int32Array(handle.buffer, 0, BUFFER_BYTES / 4);
-    this.f64 = new Float64Array(handle.buffer, 0, BUFFER_BYTES / 8);
-    this.#u8 = new Uint8Array(handle.buffer);
+    this.i32 = new Int32Array(buffer, 0, PATHS_AT_BYTES / 4);
+    this.f64 = new Float64Array(buffer, 0, PATHS_AT_BYTES / 8);
+    // Tracks the buffer's length as it grows (in any thread).
+    this.#u8 = new Uint8Array(buffer);
   }
 
-  /** A fresh zeroed buffer for a table. */
+  /** A fresh zeroed buffer for a table: growable up to its full size where the platform can. */
   static allocate(): SharedArrayBuffer {
-    return new SharedArrayBuffer(BUFFER_BYTES);
+    try {
+      return growableSab(PATHS_AT_BYTES + INITIAL_PATH_SLOTS * MAX_PATH_BYTES, BUFFER_BYTES);
+    } catch {
+      return new SharedArrayBuffer(BUFFER_BYTES);
+    }
+  }
+
+  /** Byte offset of description k's path slot, the buffer grown to hold it first (any thread may grow it). */
+  #pathSlot(k: number): number {
+    const at = PATHS_AT_BYTES + k * MAX_PATH_BYTES;
+    const buffer = asGrowable(this.#handle.buffer);
+    while (buffer.byteLength < at + MAX_PATH_BYTES) {
+      // Double the path area (at least to the slot); a thread that grew it further first wins.
+      const wanted = Math.min(BUFFER_BYTES, Math.max(at + MAX_PATH_BYTES, 2 * buffer.byteLength - PATHS_AT_BYTES));
+      try {
+        buffer.grow(wanted);
+      } catch {
+        if (buffer.byteLength < wanted) throw new ErrnoError(Errno.NOMEM);
+      }
+    }
+    return at;
   }
 
   /**
@@ -251,7 +287,7 @@ export class FdTable {
     i[d + D.ROOT] = root;
     i[d + D.PATHLEN] = pathBytes.length;
     i[d + D.GEN] = (i[d + D.GEN]! + 1) | 0;
-    if (pathBytes.length > 0) this.#u8.set(pathBytes, PATHS_AT_BYTES + k * MAX_PATH_BYTES);
+    if (pathBytes.length > 0) this.#u8.set(pathBytes, this.#pathSlot(k));
     this.setPosition(d, 0);
     if (this.#paths.size > 0) this.#paths.delete(d);
     const s = FDS_AT + fd * SLOT_INTS;
@@ -346,57 +382,99 @@ export class FdTable {
     this.#release(old);
   }
 
-  /** Pins live descriptions (close keeps their handles open) and copies the table. */
+  /**
+   * Pins live descriptions (close keeps their handles open) and copies the table's used
+   * part: the header, the fds below the highest open one, the descriptions below the
+   * highest live one (a few hundred bytes, where the whole table is 135 KiB: allocating
+   * that much cost a cold start ~0.3 ms here).
+   */
   snapshot(): FdTableSnapshot {
+    const i = this.i32;
     const paths = new Map<number, Uint8Array>();
+    let fds = 0;
+    let descs = 0;
     for (let k = 0; k < MAX_FDS; k++) {
+      if (i[USED_AT + k] !== 0) fds = k + 1;
       const d = DESCS_AT + k * SLOT_INTS;
-      if (this.i32[d + D.REFS]! > 0) {
-        this.i32[d + D.MODE] = this.i32[d + D.MODE]! | Mode.PINNED;
+      if (i[d + D.REFS]! > 0) {
+        descs = k + 1;
+        i[d + D.MODE] = i[d + D.MODE]! | Mode.PINNED;
         const at = PATHS_AT_BYTES + k * MAX_PATH_BYTES;
-        paths.set(k, this.#u8.slice(at, at + this.i32[d + D.PATHLEN]!));
+        const length = i[d + D.PATHLEN]!;
+        paths.set(k, length === 0 ? EMPTY : this.#u8.slice(at, at + length));
       }
     }
-    return { ints: this.i32.slice(0, PATHS_AT_BYTES / 4), paths };
+    const ints = new Int32Array(HEADER_INTS + fds + (fds + descs) * SLOT_INTS);
+    ints.set(i.subarray(0, HEADER_INTS + fds), 0);
+    ints.set(i.subarray(FDS_AT, FDS_AT + fds * SLOT_INTS), HEADER_INTS + fds);
+    ints.set(i.subarray(DESCS_AT, DESCS_AT + descs * SLOT_INTS), HEADER_INTS + fds + fds * SLOT_INTS);
+    return { ints, fds, descs, paths };
+  }
+
+  /** Whether the table holds exactly what `saved` recorded (no fd or description changed since). */
+  #unchanged(saved: FdTableSnapshot): boolean {
+    const i = this.i32;
+    const { ints, fds, descs } = saved;
+    const fdInts = fds * SLOT_INTS;
+    const head = HEADER_INTS + fds;
+    for (let k = 0; k < head; k++) if (i[k] !== ints[k]) return false;
+    for (let k = fds; k < MAX_FDS; k++) if (i[USED_AT + k] !== 0) return false;
+    for (let k = 0; k < fdInts; k++) if (i[FDS_AT + k] !== ints[head + k]) return false;
+    for (let k = 0; k < descs * SLOT_INTS; k++) if (i[DESCS_AT + k] !== ints[head + fdInts + k]) return false;
+    for (let k = descs; k < MAX_FDS; k++) if (i[DESCS_AT + k * SLOT_INTS + D.REFS] !== 0) return false;
+    return true;
   }
 
   /** Back to a snapshot: closes every handle opened since, reinstates the saved fds. */
   restore(saved: FdTableSnapshot): void {
-    // Most calls leave the table as the snapshot had it (stdio only): one memcmp then,
-    // instead of walking every slot (this runs on every Faaslet reset).
-    const now = new Uint8Array(this.i32.buffer, this.i32.byteOffset, saved.ints.byteLength);
-    const then = new Uint8Array(saved.ints.buffer, saved.ints.byteOffset, saved.ints.byteLength);
-    if (this.#paths.size === 0 && Buffer.compare(now, then) === 0) return;
+    // Most calls leave the table as the snapshot had it (stdio only): a short comparison
+    // then, instead of rewriting every slot (this runs on every Faaslet reset).
+    if (this.#paths.size === 0 && this.#unchanged(saved)) return;
+    const i = this.i32;
+    const { ints, fds, descs } = saved;
+    const head = HEADER_INTS + fds;
     const keep = new Set<number>();
     for (const k of saved.paths.keys()) {
-      const d = DESCS_AT + k * SLOT_INTS;
-      if (saved.ints[d + D.KIND] === DescKind.FILE) keep.add(saved.ints[d + D.HANDLE]!);
+      const d = head + fds * SLOT_INTS + k * SLOT_INTS;
+      if (ints[d + D.KIND] === DescKind.FILE) keep.add(ints[d + D.HANDLE]!);
     }
     for (let k = 0; k < MAX_FDS; k++) {
       const d = DESCS_AT + k * SLOT_INTS;
-      if (this.i32[d + D.REFS]! > 0 && this.i32[d + D.KIND] === DescKind.FILE) {
-        const h = this.i32[d + D.HANDLE]!;
+      if (i[d + D.REFS]! > 0 && i[d + D.KIND] === DescKind.FILE) {
+        const h = i[d + D.HANDLE]!;
         if (!keep.has(h)) {
           try { this.#backend.close(h); } catch { /* already gone: nothing to restore */ }
         }
       }
     }
-    // Generations stay monotonic across a restore, so per-thread caches never match stale entries.
-    const gens = new Int32Array(2 * MAX_FDS);
+    i.set(ints.subarray(0, HEADER_INTS), 0);
+    // Generations stay monotonic across a restore, so per-thread caches never match stale
+    // entries; slots past the saved ones are only marked free (create sets every field).
     for (let k = 0; k < MAX_FDS; k++) {
-      gens[k] = this.i32[FDS_AT + k * SLOT_INTS + F.GEN]!;
-      gens[MAX_FDS + k] = this.i32[DESCS_AT + k * SLOT_INTS + D.GEN]!;
-    }
-    this.i32.set(saved.ints, 0);
-    for (let k = 0; k < MAX_FDS; k++) {
-      this.i32[FDS_AT + k * SLOT_INTS + F.GEN] = (gens[k]! + 1) | 0;
-      this.i32[DESCS_AT + k * SLOT_INTS + D.GEN] = (gens[MAX_FDS + k]! + 1) | 0;
+      const s = FDS_AT + k * SLOT_INTS;
+      const gen = i[s + F.GEN]!;
+      if (k < fds) {
+        i[USED_AT + k] = ints[HEADER_INTS + k]!;
+        i.set(ints.subarray(head + k * SLOT_INTS, head + (k + 1) * SLOT_INTS), s);
+      } else {
+        i[USED_AT + k] = 0;
+      }
+      i[s + F.GEN] = (gen + 1) | 0;
+      const d = DESCS_AT + k * SLOT_INTS;
+      const descGen = i[d + D.GEN]!;
+      if (k < descs) {
+        const from = head + fds * SLOT_INTS + k * SLOT_INTS;
+        i.set(ints.subarray(from, from + SLOT_INTS), d);
+      } else {
+        i[d + D.REFS] = 0;
+      }
+      i[d + D.GEN] = (descGen + 1) | 0;
     }
     for (const [k, bytes] of saved.paths) {
-      this.#u8.set(bytes, PATHS_AT_BYTES + k * MAX_PATH_BYTES);
+      if (bytes.length > 0) this.#u8.set(bytes, this.#pathSlot(k));
       // The handles kept moving since the snapshot: positions are reinstated by positional I/O.
       const d = DESCS_AT + k * SLOT_INTS;
-      this.i32[d + D.MODE] = this.i32[d + D.MODE]! | Mode.DESYNC;
+      i[d + D.MODE] = i[d + D.MODE]! | Mode.DESYNC;
     }
     this.#paths.clear();
   }

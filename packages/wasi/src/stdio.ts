@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { Errno, ServiceKey } from '@faasm/abi';
 import { fail } from './state.js';
+import { asGrowable, growableSab, type GrowableSab } from './growable.js';
 
 /** What a call wrote to stdout/stderr while capture was on. */
 export interface Captured {
@@ -30,16 +31,10 @@ export interface CaptureBuffers {
   stderr: SharedArrayBuffer;
 }
 
-/** A growable SharedArrayBuffer (ES2024; Node 20 has it, our TypeScript lib predates it). */
-interface GrowableSab extends SharedArrayBuffer {
-  readonly maxByteLength: number;
-  grow(newLength: number): void;
-}
-const GrowableSharedArrayBuffer = SharedArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => GrowableSab;
 
 /** Capture buffers holding up to `maxBytes` per stream. */
 export function allocateCapture(maxBytes = CAPTURE_MAX_BYTES): CaptureBuffers {
-  const log = (): SharedArrayBuffer => new GrowableSharedArrayBuffer(LOG_HEADER + Math.min(4096, maxBytes), { maxByteLength: LOG_HEADER + maxBytes });
+  const log = (): SharedArrayBuffer => growableSab(LOG_HEADER + Math.min(4096, maxBytes), LOG_HEADER + maxBytes);
   return { stdout: log(), stderr: log() };
 }
 
@@ -54,7 +49,7 @@ class CaptureLog {
   readonly sab: GrowableSab;
 
   constructor(sab: SharedArrayBuffer) {
-    this.sab = sab as GrowableSab;
+    this.sab = asGrowable(sab);
     this.#words = new Int32Array(sab, 0, LOG_HEADER / 4);
     // Length-tracking: follows the buffer as any worker grows it.
     this.#bytes = new Uint8Array(sab);
