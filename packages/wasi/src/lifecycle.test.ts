@@ -105,6 +105,29 @@ describe.each(BACKENDS)('lifecycle and services (%s backend)', (fs) => {
     expect(c.read(kept)).toBe('cdef');
   });
 
+  it('directory fds past the initial path area (it grows) keep their paths, through a snapshot and restore', () => {
+    const c = new Calls({ fs });
+    const life = lifecycleOf(c.host);
+    const base = `tmp/many-${process.pid}-${Math.random()}`;
+    if (fs === 'node') onTestFinished(() => rmSync(join(tmpdir(), `faasm-root-${process.pid}`, base.slice(4)), { recursive: true, force: true }));
+    expect(c.call('path_create_directory', 3, ...c.str(base))).toBe(0);
+    const dirs: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      expect(c.call('path_create_directory', 3, ...c.str(`${base}/d${i}`))).toBe(0);
+      dirs.push(c.open(3, `${base}/d${i}`, 2));
+      const f = c.open(dirs[i]!, 'f', 1);
+      c.write(f, `file ${i}`);
+      expect(c.call('fd_close', f)).toBe(0);
+    }
+    const saved = life.snapshot();
+    for (const i of [0, 9, 39]) expect(c.call('fd_close', dirs[i]!)).toBe(0);
+    expect(c.call('fd_close', 3)).toBe(0);
+    life.restore(saved);
+    for (let i = 0; i < 40; i++) expect(c.read(c.open(dirs[i]!, 'f'))).toBe(`file ${i}`);
+    // A relative `..` resolves from each directory's own stored path.
+    expect(c.read(c.open(dirs[39]!, '../d7/f'))).toBe('file 7');
+  });
+
   it('FD_TABLE dup shares the open file description; dupTo and renumber; errors are ErrnoError', () => {
     const c = new Calls({ fs });
     const t = c.host.services.require(FD_TABLE);
