@@ -3,7 +3,7 @@ import { createHost, GuestTrap, type ImportObject } from '@faasm/abi';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- the repository's generator (plain JavaScript)
 import { wasmSource } from '../../../tools/gen-wasm.mjs';
-import { boundEnv, thrownBy } from '../../threads/src/test-harness.js';
+import { boundEnv, linkedOverSharedMemory, thrownBy } from '../../threads/src/test-harness.js';
 import { link } from './index.js';
 
 describe('critical sections in wasm', () => {
@@ -12,13 +12,7 @@ describe('critical sections in wasm', () => {
   });
 
   it('replace the JavaScript imports over a shared memory and use the first word of the name as the lock', () => {
-    const host = createHost();
-    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-    host.memory.attach(memory);
-    const importObject: ImportObject = {};
-    link(importObject, host);
-    const env = importObject['env'] as Record<string, (...args: number[]) => number>;
-    const words = new Int32Array(memory.buffer);
+    const { env, words } = linkedOverSharedMemory(link);
     for (const name of ['__kmpc_critical', '__kmpc_critical_with_hint', '__kmpc_end_critical', 'omp_set_lock', 'omp_unset_lock', 'omp_test_lock']) {
       // An exported wasm function, not a bound JavaScript closure (the sweep tests cover
       // its fallback: every bad pointer traps naming the import).

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { createHost, Errno, GuestTrap, type ImportObject } from '@faasm/abi';
+import { Errno, GuestTrap } from '@faasm/abi';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- the repository's generator (plain JavaScript)
 import { wasmSource } from '../../../tools/gen-wasm.mjs';
-import { thrownBy } from '../../threads/src/test-harness.js';
+import { linkedOverSharedMemory, thrownBy } from '../../threads/src/test-harness.js';
 import { link } from './index.js';
 import { Mutex, MutexType } from './layout.js';
 import { pthreadOf } from './state.js';
@@ -14,13 +14,8 @@ const word = (field: number) => (M + field) / 4;
 
 /** The pthread imports over one page of shared memory, its words and the thread's state. */
 function linked() {
-  const host = createHost();
-  const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-  host.memory.attach(memory);
-  const importObject: ImportObject = {};
-  link(importObject, host);
-  const env = importObject['env'] as Record<string, (...args: number[]) => number>;
-  return { env, words: new Int32Array(memory.buffer), local: pthreadOf(host) };
+  const { env, words, host } = linkedOverSharedMemory(link);
+  return { env, words, local: pthreadOf(host) };
 }
 
 function init(env: Record<string, (...args: number[]) => number>, words: Int32Array, type: number): void {

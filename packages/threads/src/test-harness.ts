@@ -56,13 +56,26 @@ export async function runGuest(
   return { code, stdout: wasi.stdoutOf(host), stderr: wasi.stderrOf(host), error, host };
 }
 
-/** A package's env imports bound to a fresh host over one page of shared memory (no instance). */
-export function boundEnv(link: (importObject: ImportObject, host: FaasletHost) => void): Record<string, (...args: unknown[]) => unknown> {
+/**
+ * A package linked to a fresh host over one page of shared memory (no instance): its env
+ * imports (wasm fast paths included), the memory's words and the host.
+ */
+export function linkedOverSharedMemory(link: (importObject: ImportObject, host: FaasletHost) => void): {
+  env: Record<string, (...args: number[]) => number>;
+  words: Int32Array;
+  host: FaasletHost;
+} {
   const host = createHost();
-  host.memory.attach(new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }));
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+  host.memory.attach(memory);
   const imports: ImportObject = {};
   link(imports, host);
-  return imports['env'] as Record<string, (...args: unknown[]) => unknown>;
+  return { env: imports['env'] as Record<string, (...args: number[]) => number>, words: new Int32Array(memory.buffer), host };
+}
+
+/** A package's env imports bound to a fresh host over one page of shared memory (no instance). */
+export function boundEnv(link: (importObject: ImportObject, host: FaasletHost) => void): Record<string, (...args: unknown[]) => unknown> {
+  return linkedOverSharedMemory(link).env as Record<string, (...args: unknown[]) => unknown>;
 }
 
 /** What `run` threw (undefined if it returned). */
