@@ -78,10 +78,28 @@ function load(): { syscalls?: NativeSyscalls; reason?: string } {
   const switchedOff = ['off', '0', 'false'].includes((process.env.FAASM_NATIVE ?? '').toLowerCase());
   if (switchedOff) return { reason: 'switched off by FAASM_NATIVE' };
   if (process.platform !== 'linux') return { reason: `not available on ${process.platform}` };
+  const require = createRequire(import.meta.url);
   try {
     // require() caches the loaded module: repeated calls cost a map lookup.
-    return { syscalls: createRequire(import.meta.url)('../build/faasm_native.node') as NativeSyscalls };
+    return { syscalls: require('../build/faasm_native.node') as NativeSyscalls };
   } catch (error) {
-    return { reason: `not built (${(error as Error).message.split('\n')[0]}); run \`node packages/native/build.mjs\`` };
+    return { reason: `${notLoaded(require)} (${(error as Error).message.split('\n')[0]}); run \`node packages/native/build.mjs\`` };
   }
+}
+
+/**
+ * Why the module did not load, from the stamp build.mjs writes beside it: the module is
+ * written against V8's C++ API, so a build for another Node ABI cannot load (Node refuses
+ * it, which surfaces here as "did not self-register" or an undefined symbol).
+ */
+function notLoaded(require: NodeJS.Require): string {
+  let built: { node?: string; modules?: string };
+  try {
+    built = require('../build/faasm_native.json') as typeof built;
+  } catch {
+    return 'not built';
+  }
+  return built.modules === process.versions.modules
+    ? 'failed to load'
+    : `built for another Node (${built.node}, ABI ${built.modules}; this is ${process.version}, ABI ${process.versions.modules})`;
 }

@@ -1,7 +1,8 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, constants as fsConstants, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, constants as fsConstants, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOT_TAKEN, OUT_OF_BOUNDS, Resolve, nativeSyscalls, nativeUnavailableReason } from './index.js';
 
@@ -157,6 +158,59 @@ describe.skipIf(!native)('native system calls', () => {
     expect(() => (n.openBeneath as unknown as (...a: unknown[]) => number)(dir, 42, 0, 0, 0)).toThrow(TypeError);
   });
 
+  it('checks every argument before use: wrong types throw a TypeError, element getters propagate', () => {
+    const any = n as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const memory = memoryWith([[256, 4]]);
+    const bad: Array<[string, unknown[]]> = [
+      ['close', [1n]],
+      ['close', ['3']],
+      ['fileType', [undefined]],
+      ['read', [1, new DataView(memory.buffer), 0, 1]],
+      ['read', [1, new Int8Array(4), 0, 1]],
+      ['write', [1, memory, '0', 1]],
+      ['readv', [1, memory, 0, 1, -1, undefined]],
+      ['writev', [1, memory.buffer, 0, 1, -1]],
+      ['writev', [1, memory, 0, 1n, -1]],
+      ['openBeneathIn', [dir, memory, 0, 1, 0, 0]],
+      ['openBeneathIn', [dir, 'sub/file', 0, 8, 0, 0, BENEATH]],
+      ['openBeneath', [dir, 'sub/file', 0, 0, null]],
+      ['connectTcp', [0x7f000001, 80, 1000]],
+      ['connectTcp', ['127.0.0.1', '80', 1000]],
+      ['setThreadAffinity', [{ length: 1, 0: 0 }]],
+      ['setThreadAffinity', [['0']]],
+      ['setThreadAffinity', []],
+    ];
+    for (const [name, args] of bad) expect(() => any[name]!(...args), `${name}(${args.map(String).join(', ')})`).toThrow(TypeError);
+    const cpus = [0];
+    Object.defineProperty(cpus, 0, { get: () => { throw new RangeError('getter'); } });
+    expect(() => n.setThreadAffinity(cpus)).toThrow(RangeError);
+  });
+
+  it('reads numbers as N-API did: any Number, truncated toward zero', () => {
+    expect(n.fileType(dir + 0.75)).toBe(0o040000);
+    const path = join(root, 'numbers');
+    const fd = openSync(path, 'w+');
+    const memory = memoryWith([[256, 3]]);
+    memory.set(new TextEncoder().encode('abc'), 256);
+    // position -0.5 truncates to 0 (a pwrite at 0), not -1 (the file offset).
+    expect(n.writev(fd, memory, 0.9, 1.2, -0.5)).toBe(3);
+    expect(n.writev(fd, memory, 0, 1, 1.5)).toBe(3);
+    expect(readFileSync(path, 'utf8')).toBe('aabc');
+    closeSync(fd);
+  });
+
+  it('openBeneath measures the whole UTF-8 path: a long path is ENAMETOOLONG, never a truncated open', () => {
+    // 4,095 UTF-16 units but 4,097 UTF-8 bytes: the 4-byte character does not fit 4,096.
+    const path = `${'a/'.repeat(2046)}b\u{1F600}`;
+    expect(path.length).toBe(4095);
+    expect(n.openBeneath(dir, path, 0, 0, BENEATH)).toBe(-E.ENAMETOOLONG);
+    // "é/" is 3 bytes: 1,366 of them are 4,098 bytes, 1,365 are 4,095 (and no such file).
+    expect(n.openBeneath(dir, '\u00e9/'.repeat(1366), 0, 0, BENEATH)).toBe(-E.ENAMETOOLONG);
+    expect(n.openBeneath(dir, '\u00e9/'.repeat(1365), 0, 0, BENEATH)).toBe(-E.ENOENT);
+    // A lone surrogate becomes U+FFFD, as N-API converted it: no such file.
+    expect(n.openBeneath(dir, 'sub/\ud800', 0, 0, BENEATH)).toBe(-E.ENOENT);
+  });
+
   it('connectTcp gives a blocking socket: a round trip with a loopback server, refusal and read timeouts', () => {
     // The server runs in a child process: this thread blocks in read(2) while it answers.
     const script = `
@@ -196,6 +250,31 @@ describe.skipIf(!native)('native system calls', () => {
     expect(n.connectTcp('127.0.0.1', port, 1000)).toBe(-E.ECONNREFUSED);
     expect(n.connectTcp('not an address', 80, 1000)).toBe(-E.EINVAL);
     expect(n.connectTcp('127.0.0.1', 70000, 1000)).toBe(-E.EINVAL);
+    // The whole string is the address: nothing after a NUL, no truncated long string.
+    expect(n.connectTcp('127.0.0.1\0junk', port, 1000)).toBe(-E.EINVAL);
+    expect(n.connectTcp(`127.0.0.1${' '.repeat(100)}`, port, 1000)).toBe(-E.EINVAL);
+  });
+
+  it('a module built for another Node ABI leaves nativeSyscalls() undefined with the reason', () => {
+    // A copy of this package whose build claims another ABI and exports another ABI's
+    // entry point (node_register_module_v1), as a V8-API build for another Node does.
+    const copy = mkdtempSync(join(tmpdir(), 'faasm-native-abi-'));
+    try {
+      mkdirSync(join(copy, 'dist'));
+      mkdirSync(join(copy, 'build'));
+      copyFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'index.js'), join(copy, 'dist', 'index.js'));
+      writeFileSync(join(copy, 'dist', 'package.json'), '{"type":"module"}');
+      writeFileSync(join(copy, 'build', 'other.c'), 'void node_register_module_v1(void) {}\n');
+      execFileSync(process.env.CC ?? 'cc', ['-shared', '-fPIC', join(copy, 'build', 'other.c'), '-o', join(copy, 'build', 'faasm_native.node')]);
+      writeFileSync(join(copy, 'build', 'faasm_native.json'), '{"node":"v0.1.0","modules":"1","arch":"x64"}');
+      const script = `import(${JSON.stringify(join(copy, 'dist', 'index.js'))}).then((m) =>
+        console.log(JSON.stringify({ loaded: m.nativeSyscalls() !== undefined, reason: m.nativeUnavailableReason() })))`;
+      const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { env: { ...process.env, FAASM_NATIVE: '' } }).toString());
+      expect(out.loaded).toBe(false);
+      expect(out.reason).toContain(`built for another Node (v0.1.0, ABI 1; this is ${process.version}, ABI ${process.versions.modules})`);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 });
 
