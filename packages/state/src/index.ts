@@ -63,6 +63,7 @@ export function link(importObject: ImportObject, host: FaasletHost, options: Sta
     views: new Map(),
     locks: new Map(),
     direct: newDirectSlot(),
+    keyNames: new Map(),
     // Guest paths resolve inside the guest's sandbox (@faasm/wasi's GUEST_FILES); without
     // a filesystem package, under `root`.
     readFile:

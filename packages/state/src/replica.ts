@@ -31,7 +31,23 @@ export interface StateContext {
   readonly readFile: (path: string) => Uint8Array;
   /** The worker's own connection to the global tier, when the host allows one (direct.ts). */
   readonly direct: DirectSlot;
+  /**
+   * Keys decoded lately, by guest pointer: a loop that reads one key again and again
+   * compares a few bytes instead of decoding and hashing a new string each call.
+   */
+  readonly keyNames: Map<number, KeyName>;
 }
+
+/** A key as last decoded at a guest pointer: the user, the bytes there, the full key. */
+export interface KeyName {
+  readonly user: string;
+  readonly bytes: Uint8Array;
+  readonly key: string;
+}
+
+/** Decoded keys a context remembers (a Faaslet rarely uses more key pointers than this). */
+const KEY_NAMES = 64;
+const UTF8 = new TextDecoder('utf-8');
 
 export const STATE = new ServiceKey<StateContext>('faasm.state');
 
@@ -44,9 +60,23 @@ export function bridgeOf(host: FaasletHost, importName: string): Bridge {
   return host.bridge;
 }
 
-/** `user/key`: Faasm's state keys are per user. */
+/** `user/key`: Faasm's state keys are per user. Traps if the key has no NUL within 4 KiB. */
 export function fullKey(host: FaasletHost, keyPtr: number): string {
-  return `${host.message.user}/${host.memory.cstring(keyPtr, 4096)}`;
+  const bytes = host.memory.cstringBytes(keyPtr, 4096);
+  const user = host.message.user;
+  const names = contextOf(host).keyNames;
+  const known = names.get(keyPtr);
+  if (known !== undefined && known.user === user && sameBytes(known.bytes, bytes)) return known.key;
+  const key = `${user}/${UTF8.decode(bytes)}`;
+  if (names.size >= KEY_NAMES) names.clear();
+  names.set(keyPtr, { user, bytes: bytes.slice(), key });
+  return key;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function viewOf(handles: SegmentHandles): KeyView {
