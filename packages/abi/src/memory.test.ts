@@ -85,6 +85,22 @@ describe('GuestMemory', () => {
     expect(m.u32(2 * PAGE)).toBe(5);
   });
 
+  it('writes C strings in place, near the end of memory too, and traps before writing one that does not fit', () => {
+    for (const shared of [false, true]) {
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, ...(shared ? { shared: true } : {}) } as WebAssembly.MemoryDescriptor);
+      const m = new GuestMemory(memory);
+      const u8 = new Uint8Array(memory.buffer);
+      expect(m.writeCString(100, 'a€b')).toBe(6);
+      expect([...u8.subarray(100, 106)]).toEqual([0x61, 0xe2, 0x82, 0xac, 0x62, 0]);
+      // 3 bytes per unit would not fit here: the exact length is checked instead.
+      expect(m.writeCString(PAGE - 7, 'héllo')).toBe(7);
+      expect(m.cstring(PAGE - 7)).toBe('héllo');
+      u8.fill(7, PAGE - 4);
+      expect(() => m.writeCString(PAGE - 4, 'abcd')).toThrow(MemoryFault);
+      expect([...u8.subarray(PAGE - 4)]).toEqual([7, 7, 7, 7]);
+    }
+  });
+
   it('reads strings, C strings and iovecs', () => {
     const m = make();
     const written = m.writeCString(64, 'héllo');

@@ -212,10 +212,20 @@ export class GuestMemory {
     return this.#u8.subarray(p, end);
   }
 
-  /** Writes `text` as UTF-8 plus a NUL; returns the bytes written including the NUL. */
+  /**
+   * Writes `text` as UTF-8 plus a NUL; returns the bytes written including the NUL.
+   * Traps before writing anything if they do not fit.
+   */
   writeCString(ptr: Ptr, text: string): number {
+    // At most 3 bytes per UTF-16 unit: when that fits, encode in place (no copy).
+    const p = this.check(ptr, 1);
+    if (p + text.length * 3 + 1 <= this.#u8.byteLength) {
+      const { written } = ENCODER.encodeInto(text, this.#u8.subarray(p));
+      this.#u8[p + written] = 0;
+      return written + 1;
+    }
     const encoded = ENCODER.encode(text);
-    const p = this.check(ptr, encoded.length + 1);
+    this.check(ptr, encoded.length + 1);
     this.#u8.set(encoded, p);
     this.#u8[p + encoded.length] = 0;
     return encoded.length + 1;

@@ -115,10 +115,7 @@ export function fiprintf(host: FaasletHost, file: number, format: number, args: 
 
 /** `int __small_sprintf(char* buf, const char* fmt, ...)`: formats into buf with a NUL; returns the length. */
 export function smallSprintf(host: FaasletHost, buf: number, format: number, args: number): number {
-  const bytes = new TextEncoder().encode(formatC(host.memory, host.memory.cstring(format), args));
-  host.memory.write(buf, bytes);
-  host.memory.setU8(buf + bytes.length, 0);
-  return bytes.length;
+  return host.memory.writeCString(buf, formatC(host.memory, host.memory.cstring(format), args)) - 1;
 }
 
 /** `void bzero(void* p, size_t n)`: zeroes n bytes. */

@@ -55,14 +55,15 @@ class CaptureLog {
     this.#bytes = new Uint8Array(sab);
   }
 
+  /** The lock word: 0 free, 1 held, 2 held with a thread waiting (only then does unlock notify). */
   #lock(): void {
     const w = this.#words;
-    while (Atomics.compareExchange(w, LOCK, 0, 1) !== 0) Atomics.wait(w, LOCK, 1, 1);
+    if (Atomics.compareExchange(w, LOCK, 0, 1) === 0) return;
+    while (Atomics.exchange(w, LOCK, 2) !== 0) Atomics.wait(w, LOCK, 2, 1);
   }
 
   #unlock(): void {
-    Atomics.store(this.#words, LOCK, 0);
-    Atomics.notify(this.#words, LOCK, 1);
+    if (Atomics.exchange(this.#words, LOCK, 0) === 2) Atomics.notify(this.#words, LOCK, 1);
   }
 
   /** Appends `data`; NOSPC once the log would pass CAPTURE_MAX_BYTES. */
