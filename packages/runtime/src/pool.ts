@@ -78,6 +78,8 @@ interface PoolWorker {
   /** Outstanding requests to services that wait for other calls. */
   waiting: number;
   dead: boolean;
+  /** While the pool closes: called when the worker answers `disposed` (or dies). */
+  disposed: (() => void) | undefined;
 }
 
 export class PoolError extends Error {
@@ -149,10 +151,17 @@ export class WorkerPool {
     });
   }
 
+  /**
+   * Closes the pool: queued calls fail, each worker is asked to dispose its warm
+   * Faaslets (kept connections, fds and thread workers are process-wide: terminating
+   * the worker would leak them) and terminated once it answers, or after
+   * {@link DISPOSE_TIMEOUT_MS} (a worker stuck in a guest cannot answer).
+   */
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#watch);
     for (const p of this.#queue.splice(0)) p.reject(new PoolError('the runtime was closed'));
+    await Promise.all(this.#workers.map((w) => this.#disposeWorker(w)));
     await Promise.all(this.#workers.map((w) => w.worker.terminate()));
     for (const w of this.#workers) {
       w.bridge.close();
@@ -160,6 +169,22 @@ export class WorkerPool {
       w.control.close();
     }
     this.#workers.length = 0;
+  }
+
+  /** Asks a worker to dispose its Faaslets; resolves on its answer, its death or the timeout. */
+  #disposeWorker(entry: PoolWorker): Promise<void> {
+    if (entry.dead) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, DISPOSE_TIMEOUT_MS);
+      function done(): void {
+        clearTimeout(timer);
+        entry.disposed = undefined;
+        resolve();
+      }
+      entry.disposed = done;
+      entry.tasks.postMessage({ kind: 'dispose' } satisfies ToWorker);
+      this.#board.ring(entry.index);
+    });
   }
 
   #spawn(): PoolWorker {
@@ -216,6 +241,7 @@ export class WorkerPool {
       nested: new Map(),
       waiting: 0,
       dead: false,
+      disposed: undefined,
     };
     port1.unref();
     worker.on('message', (message: FromWorker) => {
@@ -225,6 +251,10 @@ export class WorkerPool {
       }
       if (message.kind === 'watch') {
         this.#startWatch();
+        return;
+      }
+      if (message.kind === 'disposed') {
+        entry.disposed?.();
         return;
       }
       const current = entry.current;
@@ -276,6 +306,7 @@ export class WorkerPool {
   #onDeath(entry: PoolWorker, reason: string): void {
     if (entry.dead) return;
     entry.dead = true;
+    entry.disposed?.();
     const index = this.#workers.indexOf(entry);
     if (index >= 0) this.#workers.splice(index, 1);
     const lost = [...(entry.current ? [entry.current.running] : []), ...entry.nested.values()];
@@ -356,6 +387,11 @@ export class WorkerPool {
 
 /** How often the pool looks for board calls left queued while workers are busy. */
 const WATCH_MS = 5;
+/**
+ * How long close() waits for a worker to dispose its Faaslets before terminating it
+ * anyway: a worker mid-call answers once the call ends, one stuck in a guest never does.
+ */
+const DISPOSE_TIMEOUT_MS = 500;
 
 /** A loaded module as sent to a worker (without the binary's sections). */
 function shippable(loaded: LoadedModule): LoadedModule {

@@ -214,6 +214,18 @@ bridge.attach(
 );
 
 /**
+ * Disposes every warm Faaslet (the pool is closing): their kept connections, fds and
+ * thread workers are process-wide and would outlive this worker's termination. Runs
+ * between tasks, so none is mid-call.
+ */
+async function disposeWarm(): Promise<void> {
+  const all: Faaslet[] = [];
+  for (const byOptions of warm.values()) for (const slots of byOptions.values()) for (const slot of slots) all.push(slot.faaslet);
+  warm.clear();
+  await Promise.all(all.map((faaslet) => faaslet.dispose()));
+}
+
+/**
  * Serves tasks from the main thread first, then calls queued on the board. An idle
  * worker parks in Atomics.wait on its doorbell rather than in its event loop: the main
  * thread rings it after posting a task, and a Faaslet that queues a board call rings an
@@ -230,6 +242,11 @@ async function serve(): Promise<never> {
     const received = receiveMessageOnPort(data.taskPort);
     if (received) {
       const task = received.message as ToWorker;
+      if (task.kind === 'dispose') {
+        await disposeWarm();
+        port.postMessage({ kind: 'disposed' } satisfies FromWorker);
+        continue;
+      }
       const ran = runTask(task);
       const outcome = ran instanceof Promise ? await ran : ran;
       bridge.flush();

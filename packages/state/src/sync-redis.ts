@@ -72,6 +72,17 @@ export class SyncRedis {
     this.#broken ??= new Error(`redis ${this.where}: connection closed`);
   }
 
+  /**
+   * Whether an idle connection can take the next command: open, nothing queued or
+   * buffered, and the socket neither readable nor hung up (one poll(2), no wait). With
+   * no request in flight, a readable socket means the server closed it (EOF), reset it,
+   * or sent bytes nobody asked for (a reply left unread): either way it must go.
+   */
+  usable(): boolean {
+    if (this.#fd < 0 || this.#broken || this.#outLength > 0 || this.#start !== this.#end) return false;
+    return this.sys.pollIn(this.#fd, 0) === 0;
+  }
+
   /** Queues one command (sent by the next read, or by {@link flush}). */
   command(args: readonly Arg[]): void {
     this.#check();
@@ -319,6 +330,11 @@ export class SyncRedisTier {
 
   close(): void {
     this.redis.close();
+  }
+
+  /** See {@link SyncRedis.usable}: whether the kept connection can be reused. */
+  usable(): boolean {
+    return this.redis.usable();
   }
 
   #keys(key: string) {
