@@ -1,4 +1,6 @@
+import { closeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { FdLedger } from '@faasm/abi';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { CallBoard, type BoardResult } from './board.js';
@@ -70,6 +72,8 @@ interface PoolWorker {
   /** Where the functions and modules the pool knows are announced. */
   readonly control: MessagePort;
   readonly bridge: BridgeServer;
+  /** Raw fds its Faaslets keep (sockets): closed here if it dies without disposing them. */
+  readonly keptFds: FdLedger;
   readonly modules: Set<string>;
   /** The top-level task. */
   current: { taskId: number; running: Running } | undefined;
@@ -164,6 +168,7 @@ export class WorkerPool {
     await Promise.all(this.#workers.map((w) => this.#disposeWorker(w)));
     await Promise.all(this.#workers.map((w) => w.worker.terminate()));
     for (const w of this.#workers) {
+      closeKept(w);
       w.bridge.close();
       w.tasks.close();
       w.control.close();
@@ -197,6 +202,7 @@ export class WorkerPool {
     // A dead predecessor's flags go with it.
     board.setIdle(index, false);
     board.setBusy(index, false);
+    const keptFds = new FdLedger(FdLedger.allocate());
     const workerData: PoolWorkerData = {
       packages: this.options.packages,
       bridgePort: port2,
@@ -207,6 +213,7 @@ export class WorkerPool {
       // Tags are never 0 (a slot's untagged states belong to its chainer).
       tag: id + 1,
       ids: this.options.ids,
+      keptFds: keptFds.buffer,
       ...(this.options.board ? { chain: { packageOptions: this.options.board.packageOptions } } : {}),
     };
     const worker = new Worker(workerScript(), { workerData, transferList: [port2, taskChannel.port2, controlChannel.port2] });
@@ -236,6 +243,7 @@ export class WorkerPool {
           this.#dispatch();
         },
       }, board.doorCell(index)),
+      keptFds,
       modules: new Set(),
       current: undefined,
       nested: new Map(),
@@ -264,7 +272,10 @@ export class WorkerPool {
       this.#dispatch();
     });
     worker.on('error', (error) => this.#onDeath(entry, `worker crashed: ${error.message}`));
-    worker.on('exit', (code) => this.#onDeath(entry, `worker exited with code ${code}`));
+    worker.on('exit', (code) => {
+      closeKept(entry);
+      this.#onDeath(entry, `worker exited with code ${code}`);
+    });
     this.#workers.push(entry);
     for (let f = 0; f < this.#functions.length; f++) this.#announceTo(entry, f);
     return entry;
@@ -392,6 +403,21 @@ const WATCH_MS = 5;
  * anyway: a worker mid-call answers once the call ends, one stuck in a guest never does.
  */
 const DISPOSE_TIMEOUT_MS = 500;
+
+/**
+ * Closes the fds a worker's Faaslets still kept when it stopped (it was terminated
+ * without disposing them). Only once the worker is gone: it can no longer use them, and
+ * it released each fd before closing it, so every number left is still ours.
+ */
+function closeKept(entry: PoolWorker): void {
+  for (const fd of entry.keptFds.drain()) {
+    try {
+      closeSync(fd);
+    } catch {
+      // Already closed: nothing to do.
+    }
+  }
+}
 
 /** A loaded module as sent to a worker (without the binary's sections). */
 function shippable(loaded: LoadedModule): LoadedModule {

@@ -57,6 +57,8 @@ export interface PoolWorkerData {
   readonly tag: number;
   /** The control plane's message-id counter. */
   readonly ids: SharedArrayBuffer | undefined;
+  /** An FdLedger (@faasm/abi) for the raw fds its Faaslets keep: the pool closes what is left if the worker dies. */
+  readonly keptFds: SharedArrayBuffer;
   /** Present when chained calls go through the board: the options they run with. */
   readonly chain?: { readonly packageOptions: Readonly<Record<string, unknown>> };
 }

@@ -168,6 +168,13 @@ class Probe {
   }
 }
 
+/** A loop bounded at 2^40 iterations (hours): it never ends on its own within a test. */
+const spinGuest = () =>
+  parse(`(module (memory (export "memory") 1)
+    (func (export "_start") (local $i i64)
+      (loop $l (local.set $i (i64.add (local.get $i) (i64.const 1)))
+        (br_if $l (i64.lt_u (local.get $i) (i64.const 1099511627776))))))`);
+
 /** Open fds of this process. */
 const openFds = () => readdirSync('/proc/self/fd').length;
 
@@ -253,13 +260,21 @@ describe.runIf(redisAvailable() && nativeSyscalls() && process.platform === 'lin
     expect(openFds()).toBe(baseline);
   });
 
+  it("a worker replaced after a call timeout: its warm Faaslets' connections are closed by the pool", async () => {
+    const runtime = await open(1);
+    await push(runtime);
+    const withWorker = await probe.clients();
+    // The same worker then runs a guest that outlives its timeout: it is terminated, never disposing its Faaslets.
+    await expect(runtime.invoke(await spinGuest(), { timeoutMs: 300 })).rejects.toThrow('call timed out after 300 ms');
+    expect(await clientsSettle(withWorker - 1)).toBe(withWorker - 1);
+    await push(runtime);
+    await runtime.close();
+    expect(await clientsSettle(1)).toBe(1);
+  });
+
   it('close() does not hang on a worker stuck in a guest: the call fails, the others are disposed', async () => {
     const runtime = await open(2);
-    // Bounded (about 2^40 iterations, hours), never ends on its own within the test.
-    const spin = await parse(`(module (memory (export "memory") 1)
-      (func (export "_start") (local $i i64)
-        (loop $l (local.set $i (i64.add (local.get $i) (i64.const 1)))
-          (br_if $l (i64.lt_u (local.get $i) (i64.const 1099511627776))))))`);
+    const spin = await spinGuest();
     // One worker spins; the other keeps a Faaslet with a connection.
     const stuck = runtime.invoke(spin);
     stuck.catch(() => {});

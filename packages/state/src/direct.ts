@@ -1,4 +1,4 @@
-import type { FaasletHost } from '@faasm/abi';
+import { KEPT_FDS, type FaasletHost } from '@faasm/abi';
 import { nativeSyscalls } from '@faasm/native';
 import type { DirectAccess } from './protocol.js';
 import { STATE_SERVICES } from './protocol.js';
@@ -54,7 +54,9 @@ export function directOf(host: FaasletHost, importName: string): SyncRedisTier |
   const access = slot.access;
   if (!access) return undefined;
   try {
-    const tier = SyncRedisTier.connect(sys, access, IO_TIMEOUT_MS);
+    // Recorded where the embedder offers it: a worker that dies without disposing its
+    // Faaslets leaves the socket for the thread that started it to close.
+    const tier = SyncRedisTier.connect(sys, access, IO_TIMEOUT_MS, host.services.get(KEPT_FDS));
     slot.tier = tier;
     slot.checked = true;
     return tier;
