@@ -1,8 +1,8 @@
 import { closeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { FdLedger } from '@faasm/abi';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { FdLedger } from '@faasm/abi';
 import { CallBoard, type BoardResult } from './board.js';
 import { BridgeServer, type BridgeHandler } from './bridge.js';
 import type { CallRequest, CallResult } from './faaslet.js';
