@@ -44,6 +44,7 @@ export {
   type MissingImport,
   type CompositionPlan,
 } from './compose.js';
+export { FdLedger, KEPT_FDS, type KeptFds } from './kept-fds.js';
 export { CAPTURED_STDIO, GUEST_FILES, type CapturedStdio, type CapturedOutput, type GuestFiles } from './stdio.js';
 export { specConformance } from './conformance.js';
 export { WasmReader, WasmFormatError, readModule, SectionId, ExternKind, type MemoryLimits, type ModuleFacts, type Section } from './wasm-decode.js';

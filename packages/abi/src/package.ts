@@ -25,6 +25,11 @@ export interface LifecycleParticipant {
   snapshot?(): unknown;
   /** On reset to the snapshot. */
   restore?(saved: unknown): void;
+  /**
+   * Once, when the Faaslet is discarded (the runtime closing, a pool worker retiring it):
+   * release what outlives calls (kept connections, open fds). Not called after a crash.
+   */
+  dispose?(): void;
 }
 
 /** The host's lifecycle hooks, in link order. The runtime drives them. */
@@ -55,6 +60,24 @@ export class Lifecycle {
 
   restore(saved: Map<string, unknown>): void {
     for (const p of this.participants) if (p.restore) p.restore(saved.get(p.name));
+  }
+
+  /**
+   * Every participant's dispose, in reverse link order (a package goes before those it
+   * was linked after). A failure does not stop the others: the failures are returned,
+   * with the participant's name.
+   */
+  dispose(): Error[] {
+    const failures: Error[] = [];
+    for (let i = this.participants.length - 1; i >= 0; i--) {
+      const p = this.participants[i]!;
+      try {
+        p.dispose?.();
+      } catch (error) {
+        failures.push(new Error(`${p.name}: dispose failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+      }
+    }
+    return failures;
   }
 }
 

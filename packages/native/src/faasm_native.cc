@@ -29,6 +29,7 @@
 #include <linux/openat2.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sched.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -355,6 +356,36 @@ void ConnectTcp(const Args& info) {
 }
 
 /**
+ * int pollIn(int fd, int timeoutMs) → revents | -errno: poll(2) of one fd for POLLIN |
+ * POLLRDHUP (0 when nothing happened within timeoutMs; 0 ms does not block). Whether a
+ * kept socket is still usable before a request is sent on it: POLLIN on an idle
+ * request/reply connection means the peer closed it (EOF) or sent something unasked,
+ * POLLRDHUP / POLLHUP / POLLERR that it is gone, POLLNVAL that fd is not open. EINTR is
+ * retried. Allocation-free.
+ */
+void PollIn(const Args& info) {
+  int64_t fd, timeout;
+  if (info.Length() < 2) return type_error(info, "@faasm/native: too few arguments");
+  if (!arg_i64(info[0], &fd) || !arg_i64(info[1], &timeout)) return type_error(info, "pollIn(fd, timeoutMs): numbers expected");
+  if (fd < 0 || fd > INT32_MAX) return give(info, -EBADF);
+  if (timeout < -1) timeout = -1;
+  if (timeout > INT32_MAX) timeout = INT32_MAX;
+#ifdef __linux__
+  struct pollfd p;
+  p.fd = static_cast<int>(fd);
+  p.events = POLLIN | POLLRDHUP;
+  p.revents = 0;
+  long n;
+  do n = poll(&p, 1, static_cast<int>(timeout));
+  while (n < 0 && errno == EINTR);
+  if (n < 0) return give(info, -errno);
+  give(info, n == 0 ? 0 : p.revents);
+#else
+  give(info, -ENOSYS);
+#endif
+}
+
+/**
  * int setThreadAffinity(const int *cpus, size_t count) → 0 | -errno: sched_setaffinity(0,
  * cpus) for the calling OS thread only (a Node worker or the main thread), as libomp binds
  * its threads. An empty list, a negative id or one past CPU_SETSIZE is -EINVAL.
@@ -452,6 +483,7 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   define(context, exports, "write", WriteRange);
   define(context, exports, "fileType", FileType);
   define(context, exports, "connectTcp", ConnectTcp);
+  define(context, exports, "pollIn", PollIn);
   define(context, exports, "setThreadAffinity", SetThreadAffinity);
   define(context, exports, "threadAffinity", ThreadAffinity);
   define(context, exports, "threadId", ThreadId);

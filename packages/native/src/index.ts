@@ -22,6 +22,17 @@ export const Resolve = {
   IN_ROOT: 0x10,
 } as const;
 
+/** poll(2) revents bits (Linux) that {@link NativeSyscalls.pollIn} returns. */
+export const Poll = {
+  IN: 0x001,
+  PRI: 0x002,
+  OUT: 0x004,
+  ERR: 0x008,
+  HUP: 0x010,
+  NVAL: 0x020,
+  RDHUP: 0x2000,
+} as const;
+
 export interface NativeSyscalls {
   /** `openat2(dirfd, path, {flags | O_CLOEXEC, mode, resolve})` → fd, or -errno (EXDEV: the path left dirfd). */
   openBeneath(dirfd: number, path: string, flags: number, mode: number, resolve: number): number;
@@ -50,6 +61,12 @@ export interface NativeSyscalls {
   fileType(fd: number): number;
   /** A blocking TCP socket (TCP_NODELAY) connected to ipv4:port whose reads and writes time out after timeoutMs → fd or -errno. */
   connectTcp(ipv4: string, port: number, timeoutMs: number): number;
+  /**
+   * `poll(fd, POLLIN | POLLRDHUP, timeoutMs)` → the revents bits ({@link Poll}), 0 when
+   * nothing happened in time (0 ms: no wait), or -errno (EINTR is retried). On a kept
+   * request/reply socket with nothing in flight, any bit means it is closed or out of step.
+   */
+  pollIn(fd: number, timeoutMs: number): number;
   /**
    * `sched_setaffinity(0, cpus)`: binds the calling OS thread (this worker or the main
    * thread, not the process) to `cpus` → 0 or -errno (EINVAL: empty, or an id outside

@@ -4,7 +4,7 @@ import { constants, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NOT_TAKEN, OUT_OF_BOUNDS, Resolve, nativeSyscalls, nativeUnavailableReason } from './index.js';
+import { NOT_TAKEN, OUT_OF_BOUNDS, Poll, Resolve, nativeSyscalls, nativeUnavailableReason } from './index.js';
 
 const native = nativeSyscalls();
 const E = constants.errno;
@@ -176,6 +176,9 @@ describe.skipIf(!native)('native system calls', () => {
       ['openBeneath', [dir, 'sub/file', 0, 0, null]],
       ['connectTcp', [0x7f000001, 80, 1000]],
       ['connectTcp', ['127.0.0.1', '80', 1000]],
+      ['pollIn', [1]],
+      ['pollIn', ['1', 0]],
+      ['pollIn', [1, 0n]],
       ['setThreadAffinity', [{ length: 1, 0: 0 }]],
       ['setThreadAffinity', [['0']]],
       ['setThreadAffinity', []],
@@ -234,6 +237,52 @@ describe.skipIf(!native)('native system calls', () => {
           expect(n.read(slow, bytes, 0, 1)).toBe(-E.EAGAIN);
           n.close(slow);
           n.close(fd);
+          child.kill();
+          resolve();
+        } catch (error) {
+          child.kill();
+          reject(error);
+        }
+      });
+    });
+  });
+
+  it('pollIn tells an idle socket from one with data, one the peer closed, and a closed fd', () => {
+    // The server runs in a child process: this thread blocks in poll(2) while it acts.
+    const script = `
+      const net = require('node:net');
+      const server = net.createServer((s) => s.on('data', (d) => {
+        if (d.toString() === 'ping') s.write('pong');
+        if (d.toString() === 'bye') s.end();
+      }));
+      server.listen(0, '127.0.0.1', () => { console.log(server.address().port); });
+      setTimeout(() => process.exit(0), 5000);`;
+    const child = spawn(process.execPath, ['-e', script]);
+    return new Promise<void>((resolve, reject) => {
+      child.stdout.once('data', (data: Buffer) => {
+        try {
+          const port = Number(data.toString().trim());
+          const fd = n.connectTcp('127.0.0.1', port, 2000);
+          expect(fd).toBeGreaterThan(2);
+          // Idle: nothing within the timeout (0 ms does not wait).
+          expect(n.pollIn(fd, 0)).toBe(0);
+          expect(n.pollIn(fd, 20)).toBe(0);
+          const bytes = new TextEncoder().encode('ping');
+          expect(n.write(fd, bytes, 0, 4)).toBe(4);
+          // Readable once the reply is there; the bytes are still to be read.
+          expect(n.pollIn(fd, 2000)).toBe(Poll.IN);
+          expect(n.read(fd, bytes, 0, 4)).toBe(4);
+          expect(new TextDecoder().decode(bytes)).toBe('pong');
+          expect(n.pollIn(fd, 0)).toBe(0);
+          // The peer closes: readable (EOF) and hung up.
+          expect(n.write(fd, new TextEncoder().encode('bye'), 0, 3)).toBe(3);
+          const closed = n.pollIn(fd, 2000);
+          expect(closed & Poll.IN).toBe(Poll.IN);
+          expect(closed & Poll.RDHUP).toBe(Poll.RDHUP);
+          expect(n.read(fd, bytes, 0, 4)).toBe(0);
+          expect(n.close(fd)).toBe(0);
+          // No fd: EBADF (a closed fd's number may be reused by another thread at once).
+          expect(n.pollIn(-1, 0)).toBe(-E.EBADF);
           child.kill();
           resolve();
         } catch (error) {

@@ -1,5 +1,5 @@
 import { parse } from '@bytecodealliance/jco';
-import { LinkError, type LoadedPackage } from '@faasm/abi';
+import { LinkError, lifecycleOf, type LoadedPackage } from '@faasm/abi';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- a plain JavaScript fixture package
 import * as testPackage from '../test/fixtures/test-package.mjs';
@@ -27,6 +27,32 @@ describe('Faaslet lifecycle', () => {
     }
     f.reset();
     expect(f.host.memory.size).toBe(pages);
+  });
+
+  it("dispose runs every package's lifecycle dispose once, despite a failing one, and ends the Faaslet", async () => {
+    const disposed: string[] = [];
+    const warnings: string[] = [];
+    const log = { debug() {}, warn: (m: string) => void warnings.push(m) };
+    const f = await faaslet(await lifecycleGuest(), {
+      log,
+      prepare: (host) => {
+        lifecycleOf(host).register({ name: 'kept-connection', dispose: () => void disposed.push('kept-connection') });
+        lifecycleOf(host).register({
+          name: 'broken',
+          dispose: () => {
+            throw new Error('already gone');
+          },
+        });
+      },
+    });
+    expect(f.call().returnValue).toBe(0);
+    expect(f.disposed).toBe(false);
+    await Promise.all([f.dispose(), f.dispose()]);
+    await f.dispose();
+    expect(disposed).toEqual(['kept-connection']);
+    expect(warnings.some((w) => w.includes('broken: dispose failed: already gone'))).toBe(true);
+    expect(f.disposed).toBe(true);
+    expect(() => f.call()).toThrow(/disposed/);
   });
 
   it('turns exit codes into the return value and replaces the output', async () => {

@@ -13,6 +13,7 @@ import {
   type Logger,
   type Message,
 } from '@faasm/abi';
+import { shutdownThreads } from '@faasm/threads';
 import type { LoadedModule } from './modules.js';
 import { takeSnapshot, restoreSnapshot, type MemorySnapshot } from './snapshot.js';
 
@@ -86,6 +87,7 @@ export class Faaslet {
   readonly #importedMemory: { module: string; name: string } | undefined;
   readonly #snapshot: MemorySnapshot;
   #dirty = false;
+  #disposed: Promise<void> | undefined;
   calls = 0;
 
   constructor(readonly loaded: LoadedModule, options: FaasletOptions) {
@@ -173,6 +175,7 @@ export class Faaslet {
 
   /** Runs one call: `_start` with argv, or a table entry for a pointer call. */
   call(request: CallRequest = {}): CallResult {
+    if (this.#disposed) throw new Error(`${this.loaded.origin}: the Faaslet was disposed`);
     this.reset();
     const message = this.host.message;
     Object.assign(message, {
@@ -225,6 +228,29 @@ export class Faaslet {
     const captured = stdio?.takeCaptured() ?? { stdout: EMPTY, stderr: EMPTY };
     const output = returnValue === 0 ? message.output : ENCODER.encode(`Call failed (return value=${returnValue})`);
     return { returnValue, output, stdout: captured.stdout, stderr: captured.stderr, durationMs, ...(error ? { error } : {}) };
+  }
+
+  /** Whether {@link dispose} was called (a disposed Faaslet runs no more calls). */
+  get disposed(): boolean {
+    return this.#disposed !== undefined;
+  }
+
+  /**
+   * Discards the Faaslet (once; later calls return the same promise): stops its thread
+   * workers, if it started any, then runs every package's lifecycle dispose (kept
+   * connections and open fds close). Every step runs even if one fails; failures are
+   * logged, never thrown (the Faaslet is gone either way).
+   */
+  dispose(): Promise<void> {
+    this.#disposed ??= (async () => {
+      try {
+        await shutdownThreads(this.host);
+      } catch (e) {
+        this.host.log.warn(`${this.loaded.origin}: stopping thread workers failed: ${describe(e)}`);
+      }
+      for (const failure of lifecycleOf(this.host).dispose()) this.host.log.warn(`${this.loaded.origin}: ${failure.message}`);
+    })();
+    return this.#disposed;
   }
 }
 

@@ -1,6 +1,8 @@
+import { closeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { FdLedger } from '@faasm/abi';
 import { CallBoard, type BoardResult } from './board.js';
 import { BridgeServer, type BridgeHandler } from './bridge.js';
 import type { CallRequest, CallResult } from './faaslet.js';
@@ -70,6 +72,8 @@ interface PoolWorker {
   /** Where the functions and modules the pool knows are announced. */
   readonly control: MessagePort;
   readonly bridge: BridgeServer;
+  /** Raw fds its Faaslets keep (sockets): closed here if it dies without disposing them. */
+  readonly keptFds: FdLedger;
   readonly modules: Set<string>;
   /** The top-level task. */
   current: { taskId: number; running: Running } | undefined;
@@ -78,6 +82,8 @@ interface PoolWorker {
   /** Outstanding requests to services that wait for other calls. */
   waiting: number;
   dead: boolean;
+  /** While the pool closes: called when the worker answers `disposed` (or dies). */
+  disposed: (() => void) | undefined;
 }
 
 export class PoolError extends Error {
@@ -149,17 +155,41 @@ export class WorkerPool {
     });
   }
 
+  /**
+   * Closes the pool: queued calls fail, each worker is asked to dispose its warm
+   * Faaslets (kept connections, fds and thread workers are process-wide: terminating
+   * the worker would leak them) and terminated once it answers, or after
+   * {@link DISPOSE_TIMEOUT_MS} (a worker stuck in a guest cannot answer).
+   */
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#watch);
     for (const p of this.#queue.splice(0)) p.reject(new PoolError('the runtime was closed'));
+    await Promise.all(this.#workers.map((w) => this.#disposeWorker(w)));
     await Promise.all(this.#workers.map((w) => w.worker.terminate()));
     for (const w of this.#workers) {
+      closeKept(w);
       w.bridge.close();
       w.tasks.close();
       w.control.close();
     }
     this.#workers.length = 0;
+  }
+
+  /** Asks a worker to dispose its Faaslets; resolves on its answer, its death or the timeout. */
+  #disposeWorker(entry: PoolWorker): Promise<void> {
+    if (entry.dead) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, DISPOSE_TIMEOUT_MS);
+      function done(): void {
+        clearTimeout(timer);
+        entry.disposed = undefined;
+        resolve();
+      }
+      entry.disposed = done;
+      entry.tasks.postMessage({ kind: 'dispose' } satisfies ToWorker);
+      this.#board.ring(entry.index);
+    });
   }
 
   #spawn(): PoolWorker {
@@ -172,6 +202,7 @@ export class WorkerPool {
     // A dead predecessor's flags go with it.
     board.setIdle(index, false);
     board.setBusy(index, false);
+    const keptFds = new FdLedger(FdLedger.allocate());
     const workerData: PoolWorkerData = {
       packages: this.options.packages,
       bridgePort: port2,
@@ -182,6 +213,7 @@ export class WorkerPool {
       // Tags are never 0 (a slot's untagged states belong to its chainer).
       tag: id + 1,
       ids: this.options.ids,
+      keptFds: keptFds.buffer,
       ...(this.options.board ? { chain: { packageOptions: this.options.board.packageOptions } } : {}),
     };
     const worker = new Worker(workerScript(), { workerData, transferList: [port2, taskChannel.port2, controlChannel.port2] });
@@ -211,11 +243,13 @@ export class WorkerPool {
           this.#dispatch();
         },
       }, board.doorCell(index)),
+      keptFds,
       modules: new Set(),
       current: undefined,
       nested: new Map(),
       waiting: 0,
       dead: false,
+      disposed: undefined,
     };
     port1.unref();
     worker.on('message', (message: FromWorker) => {
@@ -227,6 +261,10 @@ export class WorkerPool {
         this.#startWatch();
         return;
       }
+      if (message.kind === 'disposed') {
+        entry.disposed?.();
+        return;
+      }
       const current = entry.current;
       if (!current || current.taskId !== message.taskId) return;
       entry.current = undefined;
@@ -234,7 +272,10 @@ export class WorkerPool {
       this.#dispatch();
     });
     worker.on('error', (error) => this.#onDeath(entry, `worker crashed: ${error.message}`));
-    worker.on('exit', (code) => this.#onDeath(entry, `worker exited with code ${code}`));
+    worker.on('exit', (code) => {
+      closeKept(entry);
+      this.#onDeath(entry, `worker exited with code ${code}`);
+    });
     this.#workers.push(entry);
     for (let f = 0; f < this.#functions.length; f++) this.#announceTo(entry, f);
     return entry;
@@ -276,6 +317,7 @@ export class WorkerPool {
   #onDeath(entry: PoolWorker, reason: string): void {
     if (entry.dead) return;
     entry.dead = true;
+    entry.disposed?.();
     const index = this.#workers.indexOf(entry);
     if (index >= 0) this.#workers.splice(index, 1);
     const lost = [...(entry.current ? [entry.current.running] : []), ...entry.nested.values()];
@@ -356,6 +398,26 @@ export class WorkerPool {
 
 /** How often the pool looks for board calls left queued while workers are busy. */
 const WATCH_MS = 5;
+/**
+ * How long close() waits for a worker to dispose its Faaslets before terminating it
+ * anyway: a worker mid-call answers once the call ends, one stuck in a guest never does.
+ */
+const DISPOSE_TIMEOUT_MS = 500;
+
+/**
+ * Closes the fds a worker's Faaslets still kept when it stopped (it was terminated
+ * without disposing them). Only once the worker is gone: it can no longer use them, and
+ * it released each fd before closing it, so every number left is still ours.
+ */
+function closeKept(entry: PoolWorker): void {
+  for (const fd of entry.keptFds.drain()) {
+    try {
+      closeSync(fd);
+    } catch {
+      // Already closed: nothing to do.
+    }
+  }
+}
 
 /** A loaded module as sent to a worker (without the binary's sections). */
 function shippable(loaded: LoadedModule): LoadedModule {

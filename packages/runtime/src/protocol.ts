@@ -14,8 +14,11 @@ export interface TaskMessage {
   readonly request: CallRequest;
 }
 
-/** Main → worker messages. */
-export type ToWorker = { readonly kind: 'invoke' } & TaskMessage;
+/**
+ * Main → worker messages: a task, or (the pool closing) dispose every warm Faaslet and
+ * answer `disposed`.
+ */
+export type ToWorker = ({ readonly kind: 'invoke' } & TaskMessage) | { readonly kind: 'dispose' };
 
 /** The outcome of a task. */
 export type TaskOutcome = { readonly result: CallResult } | { readonly error: string };
@@ -26,7 +29,9 @@ export type FromWorker =
   /** The worker finished board work while the pool had tasks queued. */
   | { readonly kind: 'free' }
   /** A Faaslet left a chained call queued without waking a worker: watch the board. */
-  | { readonly kind: 'watch' };
+  | { readonly kind: 'watch' }
+  /** The answer to `dispose`: every warm Faaslet of the worker was disposed. */
+  | { readonly kind: 'disposed' };
 
 /** Main → worker on the control port: a function the pool knows (board calls name it by index). */
 export interface ControlMessage {
@@ -52,6 +57,8 @@ export interface PoolWorkerData {
   readonly tag: number;
   /** The control plane's message-id counter. */
   readonly ids: SharedArrayBuffer | undefined;
+  /** An FdLedger (@faasm/abi) for the raw fds its Faaslets keep: the pool closes what is left if the worker dies. */
+  readonly keptFds: SharedArrayBuffer;
   /** Present when chained calls go through the board: the options they run with. */
   readonly chain?: { readonly packageOptions: Readonly<Record<string, unknown>> };
 }

@@ -83,6 +83,12 @@ export interface Runtime {
   load(target: string | Uint8Array): Promise<LoadedModule>;
   /** Number of worker threads now in the pool. */
   readonly workers: number;
+  /**
+   * Fails queued calls, disposes every warm Faaslet (kept Redis connections, fds and
+   * thread workers; a worker stuck in a guest is not waited for long), stops the
+   * workers and closes a Redis store the runtime opened. Once: later calls return the
+   * same promise.
+   */
   close(): Promise<void>;
 }
 
@@ -212,6 +218,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     ...(options.timeoutMs === undefined ? { board: { packageOptions: basePackageOptions, lost: (results: BoardResult[]) => boardResults(packResults(results)) } } : {}),
   });
 
+  let closing: Promise<void> | undefined;
   return {
     get workers() {
       return pool.size;
@@ -246,9 +253,12 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
       });
       return toInvokeResult(result);
     },
-    async close() {
-      await pool.close();
-      await ownedStore?.close();
+    close() {
+      closing ??= (async () => {
+        await pool.close();
+        await ownedStore?.close();
+      })();
+      return closing;
     },
   };
 }

@@ -6,7 +6,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { loadPackages, type FaasletHost } from '@faasm/abi';
+import { FdLedger, KEPT_FDS, loadPackages, type FaasletHost } from '@faasm/abi';
 import { MPI_WORLD, MPI_WORLD_SOURCE } from '@faasm/mpi';
 import { prepareThreads, takeThreadError } from '@faasm/threads';
 import { FD_TABLE } from '@faasm/wasi';
@@ -32,6 +32,8 @@ const functions: Array<Omit<ControlMessage, 'loaded'>> = [];
 /** Function indices by user, then function (no string built per chained call). */
 const functionIndex = new Map<string, Map<string, number>>();
 const board = new CallBoard(data.board);
+/** Raw fds this worker's Faaslets keep across calls, where the pool can see them. */
+const keptFds = new FdLedger(data.keptFds);
 
 /** Takes the pool's announcements (functions, modules) posted so far. */
 function drainControl(): void {
@@ -66,6 +68,7 @@ function faasletFor(task: TaskMessage): { faaslet: Faaslet; busy: boolean } {
   }
   if (!slot) {
     const prepare = (host: FaasletHost) => {
+      host.services.provide(KEPT_FDS, keptFds);
       // Rank 0's MPI_Init starts the other ranks from the same module and options.
       host.services.provide(MPI_WORLD_SOURCE, { module: loaded.module, packageOptions: { ...task.packageOptions }, packages: data.packages });
       // Sockets the allow-list admits are real: a helper thread does the I/O while the guest blocks.
@@ -214,6 +217,18 @@ bridge.attach(
 );
 
 /**
+ * Disposes every warm Faaslet (the pool is closing): their kept connections, fds and
+ * thread workers are process-wide and would outlive this worker's termination. Runs
+ * between tasks, so none is mid-call.
+ */
+async function disposeWarm(): Promise<void> {
+  const all: Faaslet[] = [];
+  for (const byOptions of warm.values()) for (const slots of byOptions.values()) for (const slot of slots) all.push(slot.faaslet);
+  warm.clear();
+  await Promise.all(all.map((faaslet) => faaslet.dispose()));
+}
+
+/**
  * Serves tasks from the main thread first, then calls queued on the board. An idle
  * worker parks in Atomics.wait on its doorbell rather than in its event loop: the main
  * thread rings it after posting a task, and a Faaslet that queues a board call rings an
@@ -230,6 +245,11 @@ async function serve(): Promise<never> {
     const received = receiveMessageOnPort(data.taskPort);
     if (received) {
       const task = received.message as ToWorker;
+      if (task.kind === 'dispose') {
+        await disposeWarm();
+        port.postMessage({ kind: 'disposed' } satisfies FromWorker);
+        continue;
+      }
       const ran = runTask(task);
       const outcome = ran instanceof Promise ? await ran : ran;
       bridge.flush();

@@ -1,4 +1,4 @@
-import type { FaasletHost } from '@faasm/abi';
+import { KEPT_FDS, type FaasletHost } from '@faasm/abi';
 import { nativeSyscalls } from '@faasm/native';
 import type { DirectAccess } from './protocol.js';
 import { STATE_SERVICES } from './protocol.js';
@@ -10,29 +10,40 @@ const IO_TIMEOUT_MS = 10_000;
 
 /**
  * A Faaslet's own way to the global tier: what the host allows (asked once, then kept),
- * and the open connection, which lives for one call: flushState closes it at the end of
- * the call, and, for drivers that never call flushState, so does the worker's event loop
- * when it next runs (a guest blocks the loop while it runs, so that is after the call).
+ * and its connection, which lives with the Faaslet like a pooled client's: opened on
+ * first use, kept across calls, checked before its first use in each call (a server
+ * may close an idle connection, restart, or CLIENT KILL it), closed when the Faaslet
+ * is disposed (its lifecycle's dispose) or when an I/O error or timeout breaks it.
  */
 export interface DirectSlot {
   /** undefined: not asked yet; null: no direct path (no native module, a store without one, or a failed connect). */
   access: DirectAccess | null | undefined;
   tier: SyncRedisTier | undefined;
-  /** A close is queued for the next turn of the event loop (at most one per Faaslet). */
-  closeQueued: boolean;
+  /** The kept connection was checked (or opened) in this call: flushState clears it at the end of a call. */
+  checked: boolean;
 }
 
 export function newDirectSlot(): DirectSlot {
-  return { access: undefined, tier: undefined, closeQueued: false };
+  return { access: undefined, tier: undefined, checked: false };
 }
 
 /**
  * The worker's synchronous client of the global tier, or undefined: then the caller goes
- * through the main thread's services. Connects on first use in a call.
+ * through the main thread's services. Connects on first use; a connection kept from an
+ * earlier call is checked first (nothing is sent on it yet, so replacing it loses and
+ * repeats nothing).
  */
 export function directOf(host: FaasletHost, importName: string): SyncRedisTier | undefined {
   const slot = contextOf(host).direct;
-  if (slot.tier && !slot.tier.closed) return slot.tier;
+  const kept = slot.tier;
+  if (kept && !kept.closed) {
+    if (slot.checked) return kept;
+    slot.checked = true;
+    if (kept.usable()) return kept;
+    // Closed by the server (EOF, reset) or out of step (bytes nobody asked for): reconnect.
+    kept.close();
+    slot.tier = undefined;
+  }
   if (slot.access === null) return undefined;
   const sys = nativeSyscalls();
   if (!sys) {
@@ -43,19 +54,11 @@ export function directOf(host: FaasletHost, importName: string): SyncRedisTier |
   const access = slot.access;
   if (!access) return undefined;
   try {
-    const tier = SyncRedisTier.connect(sys, access, IO_TIMEOUT_MS);
+    // Recorded where the embedder offers it: a worker that dies without disposing its
+    // Faaslets leaves the socket for the thread that started it to close.
+    const tier = SyncRedisTier.connect(sys, access, IO_TIMEOUT_MS, host.services.get(KEPT_FDS));
     slot.tier = tier;
-    // Closed at the end of the call (flushState), or else when this worker's event loop
-    // next runs: a guest blocks the loop, so that is after the call. One queued close
-    // per Faaslet: a worker whose loop rarely runs does not pile them up.
-    if (!slot.closeQueued) {
-      slot.closeQueued = true;
-      setImmediate(() => {
-        slot.closeQueued = false;
-        slot.tier?.close();
-        slot.tier = undefined;
-      });
-    }
+    slot.checked = true;
     return tier;
   } catch (error) {
     host.log.warn(`state: no direct connection to Redis at ${access.host}:${access.port} (${error instanceof Error ? error.message : String(error)}); going through the host`);
@@ -69,7 +72,13 @@ export function directLockTtlMs(host: FaasletHost): number {
   return contextOf(host).direct.access?.lockTtlMs ?? 0;
 }
 
-/** Closes the Faaslet's connection, if open (end of call). */
+/** End of a call: the kept connection is checked again before its next use. */
+export function endDirectCall(host: FaasletHost): void {
+  const slot = host.services.get(STATE)?.direct;
+  if (slot) slot.checked = false;
+}
+
+/** Closes the Faaslet's connection, if open (the Faaslet is disposed). */
 export function closeDirect(host: FaasletHost): void {
   const slot = host.services.get(STATE)?.direct;
   if (!slot?.tier) return;

@@ -5,7 +5,7 @@ import type { FaasletHost, ImportObject, ImportTable, LifecycleParticipant } fro
 import { GUEST_FILES, lifecycleOf, linkTable, manifestOf } from '@faasm/abi';
 import { table } from './imports.js';
 import { releaseAll } from './locks.js';
-import { closeDirect, newDirectSlot } from './direct.js';
+import { closeDirect, endDirectCall, newDirectSlot } from './direct.js';
 import { flushMappings, STATE, type StateContext } from './replica.js';
 
 export { table } from './imports.js';
@@ -45,13 +45,23 @@ export interface StateLinkOptions {
 /**
  * Writes guest writes through mapped state pointers back to the host replica and
  * forgets the mappings: the runtime calls it after every call (the guest memory is
- * reset), so the next function on the host sees them without a push.
+ * reset), so the next function on the host sees them without a push. Locks still held
+ * are released. The worker-direct Redis connection stays open for the next call
+ * (checked before its next use); {@link disposeState} closes it.
  */
 export function flushState(host: FaasletHost): void {
   flushMappings(host, true);
   const keys = releaseAll(host);
-  closeDirect(host);
+  endDirectCall(host);
   if (keys.length > 0) host.log.warn(`state locks still held at the end of the call were released: ${keys.join(', ')}`);
+}
+
+/**
+ * Releases what a Faaslet keeps between calls: its worker-direct Redis connection. The
+ * runtime calls it when the Faaslet is discarded (lifecycle dispose).
+ */
+export function disposeState(host: FaasletHost): void {
+  closeDirect(host);
 }
 
 /** Adds Faasm's state API to `importObject`, bound to `host`. State calls go through `host.bridge`. */
@@ -76,6 +86,7 @@ export function link(importObject: ImportObject, host: FaasletHost, options: Sta
     afterCall: () => flushState(host),
     // Mappings live in guest memory: a reset drops them (afterCall flushed what they held).
     restore: () => flushMappings(host, false),
+    dispose: () => disposeState(host),
   };
   lifecycleOf(host).register(participant);
 }

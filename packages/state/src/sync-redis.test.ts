@@ -157,6 +157,43 @@ describe.runIf(hasRedis && sys)('worker-direct Redis client', () => {
     }
   });
 
+  it('usable(): an idle connection is; one killed by the server, with a reply left unread or a command unsent is not', () => {
+    const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    const r = SyncRedis.connect(sys!, '127.0.0.1', redis!.port, 10_000);
+    const killer = SyncRedis.connect(sys!, '127.0.0.1', redis!.port, 10_000);
+    try {
+      expect(r.usable()).toBe(true);
+      r.command(['CLIENT', 'ID']);
+      const id = r.reply() as number;
+      expect(r.usable()).toBe(true);
+      // Queued, not sent: not idle.
+      r.command(['PING']);
+      expect(r.usable()).toBe(false);
+      expect(r.reply()).toBe('PONG');
+      expect(r.usable()).toBe(true);
+      // A reply nobody read (sent by flush, never read): out of step.
+      r.command(['PING']);
+      r.flush();
+      let usable = true;
+      for (let i = 0; i < 100 && usable; i++, sleep(10)) usable = r.usable();
+      expect(usable).toBe(false);
+      expect(r.reply()).toBe('PONG');
+      expect(r.usable()).toBe(true);
+      // Killed by the server (idle timeout, restart, CLIENT KILL): hung up.
+      killer.command(['CLIENT', 'KILL', 'ID', id]);
+      expect(killer.reply()).toBe(1);
+      usable = true;
+      for (let i = 0; i < 100 && usable; i++, sleep(10)) usable = r.usable();
+      expect(usable).toBe(false);
+      expect(r.closed).toBe(false);
+      r.close();
+      expect(r.usable()).toBe(false);
+    } finally {
+      r.close();
+      killer.close();
+    }
+  });
+
   it('a connection the server closed fails clearly, and stays failed', () => {
     const r = SyncRedis.connect(sys!, '127.0.0.1', redis!.port, 10_000);
     r.command(['QUIT']);

@@ -5,6 +5,7 @@
  * main thread. Same keys, Lua scripts and lock tokens as RedisStore (redis-scripts.ts),
  * so workers using this and hosts using RedisStore share one server.
  */
+import type { KeptFds } from '@faasm/abi';
 import type { NativeSyscalls } from '@faasm/native';
 import type { LockMode } from './protocol.js';
 import { LOCK, redisKeys, scriptSha, SET_RANGES, UNLOCK } from './redis-scripts.js';
@@ -51,15 +52,20 @@ export class SyncRedis {
     private readonly sys: NativeSyscalls,
     fd: number,
     private readonly where: string,
+    private readonly kept: KeptFds | undefined,
   ) {
     this.#fd = fd;
   }
 
-  /** Connects (blocking); reads and writes give up after timeoutMs. Throws on failure. */
-  static connect(sys: NativeSyscalls, host: string, port: number, timeoutMs: number): SyncRedis {
+  /**
+   * Connects (blocking); reads and writes give up after timeoutMs. Throws on failure.
+   * `kept` records the socket while it is open (released before every close).
+   */
+  static connect(sys: NativeSyscalls, host: string, port: number, timeoutMs: number, kept?: KeptFds): SyncRedis {
     const fd = sys.connectTcp(host, port, timeoutMs);
     if (fd < 0) throw new Error(`redis ${host}:${port}: connect failed (errno ${-fd})`);
-    return new SyncRedis(sys, fd, `${host}:${port}`);
+    kept?.keep(fd);
+    return new SyncRedis(sys, fd, `${host}:${port}`, kept);
   }
 
   get closed(): boolean {
@@ -67,9 +73,27 @@ export class SyncRedis {
   }
 
   close(): void {
-    if (this.#fd >= 0) this.sys.close(this.#fd);
-    this.#fd = -1;
+    this.#closeFd();
     this.#broken ??= new Error(`redis ${this.where}: connection closed`);
+  }
+
+  #closeFd(): void {
+    if (this.#fd >= 0) {
+      this.kept?.release(this.#fd);
+      this.sys.close(this.#fd);
+    }
+    this.#fd = -1;
+  }
+
+  /**
+   * Whether an idle connection can take the next command: open, nothing queued or
+   * buffered, and the socket neither readable nor hung up (one poll(2), no wait). With
+   * no request in flight, a readable socket means the server closed it (EOF), reset it,
+   * or sent bytes nobody asked for (a reply left unread): either way it must go.
+   */
+  usable(): boolean {
+    if (this.#fd < 0 || this.#broken || this.#outLength > 0 || this.#start !== this.#end) return false;
+    return this.sys.pollIn(this.#fd, 0) === 0;
   }
 
   /** Queues one command (sent by the next read, or by {@link flush}). */
@@ -166,8 +190,7 @@ export class SyncRedis {
 
   #fail(why: string): Error {
     const error = new Error(`redis ${this.where}: ${why}`);
-    if (this.#fd >= 0) this.sys.close(this.#fd);
-    this.#fd = -1;
+    this.#closeFd();
     this.#broken = error;
     return error;
   }
@@ -295,8 +318,8 @@ export class SyncRedisTier {
   ) {}
 
   /** Connects, authenticates and selects the database; throws on failure. */
-  static connect(sys: NativeSyscalls, access: RedisDirectAccess, timeoutMs: number): SyncRedisTier {
-    const redis = SyncRedis.connect(sys, access.host, access.port, timeoutMs);
+  static connect(sys: NativeSyscalls, access: RedisDirectAccess, timeoutMs: number, kept?: KeptFds): SyncRedisTier {
+    const redis = SyncRedis.connect(sys, access.host, access.port, timeoutMs, kept);
     try {
       if (access.password !== undefined) {
         redis.command(access.username !== undefined ? ['AUTH', access.username, access.password] : ['AUTH', access.password]);
@@ -319,6 +342,11 @@ export class SyncRedisTier {
 
   close(): void {
     this.redis.close();
+  }
+
+  /** See {@link SyncRedis.usable}: whether the kept connection can be reused. */
+  usable(): boolean {
+    return this.redis.usable();
   }
 
   #keys(key: string) {

@@ -166,6 +166,15 @@ describe.each(BACKENDS)('lifecycle and services (%s backend)', (fs) => {
     expect(c.call('fd_prestat_get', 3, 300)).toBe(Errno.BADF);
   });
 
+  it("the lifecycle's dispose (a discarded Faaslet) closes the table's handles", () => {
+    const c = new Calls({ fs });
+    const t = c.host.services.require(FD_TABLE);
+    const fd = c.open(3, 'etc/hosts');
+    expect(lifecycleOf(c.host).dispose()).toEqual([]);
+    expect(t.openFds()).toEqual([]);
+    expect(c.read(fd)).toBe(Errno.BADF);
+  });
+
   it('runs out of fds with MFILE, not a crash', () => {
     const c = new Calls({ fs });
     let errno = 0;

@@ -103,5 +103,15 @@ export function link(importObject: ImportObject, host: FaasletHost, options: Was
       if (saved) t.restore(saved as FdTableSnapshot);
       w.listings.clear();
     },
+    // The Faaslet is discarded: its host handles (preopens included) close. Only the
+    // table's owner: a thread attached to a team's table leaves it to the owner.
+    ...(owner
+      ? {
+          dispose: () => {
+            t.dispose();
+            w.listings.clear();
+          },
+        }
+      : {}),
   });
 }

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { WASI } from 'node:wasi';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { attachInstance, createHost, ProcExit } from '@faasm/abi';
+import { attachInstance, createHost, lifecycleOf, ProcExit } from '@faasm/abi';
 import * as functions from '@faasm/functions';
 import * as state from '@faasm/state';
 
@@ -55,6 +55,8 @@ function run({ wasmPath, message, funcPtr, arg }) {
     }
   }
   state.flushState(host);
+  // A host per call: it is discarded now (its Redis connection closes).
+  for (const failure of lifecycleOf(host).dispose()) throw failure;
   return { returnValue, output: host.message.output, error };
 }
 
