@@ -29,6 +29,32 @@ function memoryWith(iovs: Array<[number, number]>, at = 0): Uint8Array {
   return bytes;
 }
 
+/**
+ * Runs `test(port)` against a TCP server on loopback in a child process (this thread
+ * blocks in system calls while it answers); `onData` is its data handler's body, over
+ * the socket `s` and the data `d`. The server exits by itself after 5 s.
+ */
+function withLoopbackServer(onData: string, test: (port: number) => void): Promise<void> {
+  const script = `
+    const net = require('node:net');
+    const server = net.createServer((s) => s.on('data', (d) => { ${onData} }));
+    server.listen(0, '127.0.0.1', () => { console.log(server.address().port); });
+    setTimeout(() => process.exit(0), 5000);`;
+  const child = spawn(process.execPath, ['-e', script]);
+  return new Promise<void>((resolve, reject) => {
+    child.stdout.once('data', (data: Buffer) => {
+      try {
+        test(Number(data.toString().trim()));
+        resolve();
+      } catch (error) {
+        reject(error);
+      } finally {
+        child.kill();
+      }
+    });
+  });
+}
+
 describe.skipIf(!native)('native system calls', () => {
   const n = native!;
   let root: string;
@@ -214,84 +240,45 @@ describe.skipIf(!native)('native system calls', () => {
     expect(n.openBeneath(dir, 'sub/\ud800', 0, 0, BENEATH)).toBe(-E.ENOENT);
   });
 
-  it('connectTcp gives a blocking socket: a round trip with a loopback server, refusal and read timeouts', () => {
-    // The server runs in a child process: this thread blocks in read(2) while it answers.
-    const script = `
-      const net = require('node:net');
-      const server = net.createServer((s) => s.on('data', (d) => { if (d.toString() === 'ping') s.write('pong'); }));
-      server.listen(0, '127.0.0.1', () => { console.log(server.address().port); });
-      setTimeout(() => process.exit(0), 5000);`;
-    const child = spawn(process.execPath, ['-e', script]);
-    return new Promise<void>((resolve, reject) => {
-      child.stdout.once('data', (data: Buffer) => {
-        try {
-          const port = Number(data.toString().trim());
-          const fd = n.connectTcp('127.0.0.1', port, 2000);
-          expect(fd).toBeGreaterThan(2);
-          const bytes = new TextEncoder().encode('ping....');
-          expect(n.write(fd, bytes, 0, 4)).toBe(4);
-          expect(n.read(fd, bytes, 4, 4)).toBe(4);
-          expect(new TextDecoder().decode(bytes.subarray(4))).toBe('pong');
-          // Nothing more will come: the read gives up after the 2 s timeout with EAGAIN.
-          const slow = n.connectTcp('127.0.0.1', port, 50);
-          expect(n.read(slow, bytes, 0, 1)).toBe(-E.EAGAIN);
-          n.close(slow);
-          n.close(fd);
-          child.kill();
-          resolve();
-        } catch (error) {
-          child.kill();
-          reject(error);
-        }
-      });
-    });
-  });
+  it('connectTcp gives a blocking socket: a round trip with a loopback server, refusal and read timeouts', () =>
+    withLoopbackServer("if (d.toString() === 'ping') s.write('pong');", (port) => {
+      const fd = n.connectTcp('127.0.0.1', port, 2000);
+      expect(fd).toBeGreaterThan(2);
+      const bytes = new TextEncoder().encode('ping....');
+      expect(n.write(fd, bytes, 0, 4)).toBe(4);
+      expect(n.read(fd, bytes, 4, 4)).toBe(4);
+      expect(new TextDecoder().decode(bytes.subarray(4))).toBe('pong');
+      // Nothing more will come: a read gives up after its socket's timeout (50 ms) with EAGAIN.
+      const slow = n.connectTcp('127.0.0.1', port, 50);
+      expect(n.read(slow, bytes, 0, 1)).toBe(-E.EAGAIN);
+      n.close(slow);
+      n.close(fd);
+    }));
 
-  it('pollIn tells an idle socket from one with data, one the peer closed, and a closed fd', () => {
-    // The server runs in a child process: this thread blocks in poll(2) while it acts.
-    const script = `
-      const net = require('node:net');
-      const server = net.createServer((s) => s.on('data', (d) => {
-        if (d.toString() === 'ping') s.write('pong');
-        if (d.toString() === 'bye') s.end();
-      }));
-      server.listen(0, '127.0.0.1', () => { console.log(server.address().port); });
-      setTimeout(() => process.exit(0), 5000);`;
-    const child = spawn(process.execPath, ['-e', script]);
-    return new Promise<void>((resolve, reject) => {
-      child.stdout.once('data', (data: Buffer) => {
-        try {
-          const port = Number(data.toString().trim());
-          const fd = n.connectTcp('127.0.0.1', port, 2000);
-          expect(fd).toBeGreaterThan(2);
-          // Idle: nothing within the timeout (0 ms does not wait).
-          expect(n.pollIn(fd, 0)).toBe(0);
-          expect(n.pollIn(fd, 20)).toBe(0);
-          const bytes = new TextEncoder().encode('ping');
-          expect(n.write(fd, bytes, 0, 4)).toBe(4);
-          // Readable once the reply is there; the bytes are still to be read.
-          expect(n.pollIn(fd, 2000)).toBe(Poll.IN);
-          expect(n.read(fd, bytes, 0, 4)).toBe(4);
-          expect(new TextDecoder().decode(bytes)).toBe('pong');
-          expect(n.pollIn(fd, 0)).toBe(0);
-          // The peer closes: readable (EOF) and hung up.
-          expect(n.write(fd, new TextEncoder().encode('bye'), 0, 3)).toBe(3);
-          const closed = n.pollIn(fd, 2000);
-          expect(closed & Poll.IN).toBe(Poll.IN);
-          expect(closed & Poll.RDHUP).toBe(Poll.RDHUP);
-          expect(n.read(fd, bytes, 0, 4)).toBe(0);
-          expect(n.close(fd)).toBe(0);
-          // No fd: EBADF (a closed fd's number may be reused by another thread at once).
-          expect(n.pollIn(-1, 0)).toBe(-E.EBADF);
-          child.kill();
-          resolve();
-        } catch (error) {
-          child.kill();
-          reject(error);
-        }
-      });
-    });
-  });
+  it('pollIn tells an idle socket from one with data, one the peer closed, and a closed fd', () =>
+    withLoopbackServer("if (d.toString() === 'ping') s.write('pong'); if (d.toString() === 'bye') s.end();", (port) => {
+      const fd = n.connectTcp('127.0.0.1', port, 2000);
+      expect(fd).toBeGreaterThan(2);
+      // Idle: nothing within the timeout (0 ms does not wait).
+      expect(n.pollIn(fd, 0)).toBe(0);
+      expect(n.pollIn(fd, 20)).toBe(0);
+      const bytes = new TextEncoder().encode('ping');
+      expect(n.write(fd, bytes, 0, 4)).toBe(4);
+      // Readable once the reply is there; the bytes are still to be read.
+      expect(n.pollIn(fd, 2000)).toBe(Poll.IN);
+      expect(n.read(fd, bytes, 0, 4)).toBe(4);
+      expect(new TextDecoder().decode(bytes)).toBe('pong');
+      expect(n.pollIn(fd, 0)).toBe(0);
+      // The peer closes: readable (EOF) and hung up.
+      expect(n.write(fd, new TextEncoder().encode('bye'), 0, 3)).toBe(3);
+      const closed = n.pollIn(fd, 2000);
+      expect(closed & Poll.IN).toBe(Poll.IN);
+      expect(closed & Poll.RDHUP).toBe(Poll.RDHUP);
+      expect(n.read(fd, bytes, 0, 4)).toBe(0);
+      expect(n.close(fd)).toBe(0);
+      // No fd: EBADF (a closed fd's number may be reused by another thread at once).
+      expect(n.pollIn(-1, 0)).toBe(-E.EBADF);
+    }));
 
   it('connectTcp reports refused connections and bad addresses', () => {
     const port = Number(execFileSync(process.execPath, ['-e',
