@@ -2,8 +2,8 @@
 // service reading a host folder (the Faaslet's sandbox stands in for it in the runtime).
 import { readFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
-import { WASI } from 'node:wasi';
-import { attachInstance, createHost, Errno, ErrnoError, GUEST_FILES, type FaasletHost, type ImportObject } from '@faasm/abi';
+import { createHost, Errno, ErrnoError, GUEST_FILES, type FaasletHost, type ImportObject } from '@faasm/abi';
+import { instantiateWithNodeWasi } from '../../abi/src/test-harness.js';
 import { link } from './index.js';
 
 export const GUESTS = new URL('../test/guests/', import.meta.url).pathname;
@@ -38,17 +38,6 @@ export function load(module: WebAssembly.Module, options: { dir?: string; files?
       }
     },
   });
-  const wasi = new WASI({ version: 'preview1', args: ['function.wasm'], env: {}, returnOnExit: true });
-  const importObject: ImportObject = { wasi_snapshot_preview1: wasi.wasiImport as Record<string, WebAssembly.ImportValue>, ...options.extra };
-  link(importObject, host);
-  const instance = new WebAssembly.Instance(module, importObject);
-  attachInstance(host, instance);
-  if (instance.exports['_start']) wasi.initialize({ exports: { memory: instance.exports['memory'] as WebAssembly.Memory } } as unknown as WebAssembly.Instance);
-  host.exports.function('__wasm_call_ctors')?.();
-  const call = (name: string, ...args: number[]) => {
-    const f = host.exports.function(name);
-    if (!f) throw new Error(`guest has no export ${name}`);
-    return f(...args);
-  };
+  const { instance, call } = instantiateWithNodeWasi(module, host, link, options.extra);
   return { host, instance, call, reads };
 }
